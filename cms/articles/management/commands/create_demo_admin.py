@@ -1,0 +1,31 @@
+import os
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo administrator if it does not exist. The user name and password come "
+        "from DEMO_ADMIN_USERNAME / DEMO_ADMIN_PASSWORD; without a password one is generated and "
+        "printed once. An existing user keeps its password unless DEMO_ADMIN_PASSWORD is set."
+    )
+
+    def handle(self, *args, **options):
+        username = os.environ.get("DEMO_ADMIN_USERNAME", "admin")
+        password = os.environ.get("DEMO_ADMIN_PASSWORD")
+        user_model = get_user_model()
+        user = user_model.objects.filter(username=username).first()
+        if user is not None and not password:
+            self.stdout.write(f"Admin login: {username} (existing user, password unchanged)")
+            return
+        password = password or secrets.token_urlsafe(12)
+        if user is None:
+            user = user_model.objects.create_superuser(
+                username, f"{username}@example.com", password
+            )
+        else:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+        self.stdout.write(self.style.SUCCESS(f"Admin login: {username} / {password}"))

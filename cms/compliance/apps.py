@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ComplianceConfig(AppConfig):
+    name = "cms.compliance"
+    label = "compliance"
+    default_auto_field = "django.db.models.BigAutoField"
