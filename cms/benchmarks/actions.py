@@ -1,0 +1,78 @@
+"""Functions the benchmark runs as steps (see ``step.py``); each returns a small JSON value."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polib
+from django.conf import settings
+from django.test import Client
+
+from cms.articles.models import ArticlePage
+from cms.benchmarks.corpus import BENCH_SLUG_PREFIX, grow_corpus
+
+API_LISTING = "/api/v2/pages/?type=articles.ArticlePage&fields=body&limit=100&offset={offset}"
+
+
+def grow(articles: str) -> int:
+    """Grow the corpus to ``articles`` articles per locale."""
+    return grow_corpus(int(articles)).articles
+
+
+def touch_one_article() -> str:
+    """Edit one Korean paragraph of one benchmark article and publish it, as an editor would."""
+    page = (
+        ArticlePage.objects.filter(slug__startswith=BENCH_SLUG_PREFIX, locale__language_code="ko")
+        .order_by("path")
+        .first()
+    )
+    intro = page.body[0].value["text"]
+    page.body[0].value["text"] = type(intro)(intro.source.replace("</p>", " (수정)</p>", 1))
+    page.save_revision().publish()
+    return page.slug
+
+
+def identity_translate_catalogs() -> int:
+    """Fill every empty msgstr of the English catalogs with its msgid; returns entries filled.
+
+    A stand-in for translators that keeps every check (tags, numbers, URLs) satisfied, so the
+    apply step measures real work: every page of the corpus is rewritten.
+    """
+    filled = 0
+    for path in sorted(Path(settings.TRANSLATION_CATALOG_DIR).glob("en/LC_MESSAGES/articles/*.po")):
+        catalog = polib.pofile(str(path))
+        for entry in catalog:
+            if not entry.msgstr or "fuzzy" in entry.flags:
+                entry.msgstr = entry.msgid
+                if "fuzzy" in entry.flags:
+                    entry.flags.remove("fuzzy")
+                filled += 1
+        catalog.save()
+    return filled
+
+
+def api_listing_page(offset: str = "0") -> int:
+    """Fetch one API v2 listing page in-process; returns how many pages it held."""
+    response = Client().get(API_LISTING.format(offset=offset))
+    return len(response.json()["items"])
+
+
+def exported_documents() -> dict[str, int]:
+    """Article documents per channel, read from the channels' manifests."""
+    counts = {}
+    for manifest_path in sorted(Path(settings.EXPORT_ROOT).glob("*/manifest.json")):
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        files = manifest.get("files", {})
+        names = files if isinstance(files, dict) else [entry["path"] for entry in files]
+        counts[manifest_path.parent.name] = sum("/articles/" in name for name in names)
+    return counts
+
+
+def article_document_paths(channel: str = "web") -> list[str]:
+    """The URL paths of one channel's article documents, for the HTTP pull."""
+    root = Path(settings.EXPORT_ROOT) / channel
+    return sorted(
+        f"/exports/{channel}/{path.relative_to(root).as_posix()}"
+        for path in root.glob("*/articles/*.json")
+    )

@@ -1,0 +1,332 @@
+"""The benchmark: one corpus, every hot path, compared with the Wagtail API v2 in the same run."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import platform
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+API_PAGE_SIZE = 100
+POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
+POSTGRES_BENCH_DB = "clinic_bench"
+
+
+class BenchError(RuntimeError):
+    """A step failed; the message says which and how."""
+
+
+@dataclass
+class Measurement:
+    """One measured path: how many documents it handled, in how long, at what cost."""
+
+    name: str
+    documents: int
+    seconds: float
+    queries: int | None = None
+    peak_rss_mb: float | None = None
+    note: str = ""
+
+    @property
+    def per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+    @property
+    def queries_per_document(self) -> float | None:
+        if self.queries is None or not self.documents:
+            return None
+        return self.queries / self.documents
+
+
+@dataclass
+class BenchResult:
+    """Everything one run measured, with the facts needed to reproduce it."""
+
+    command: str
+    database: str
+    articles: int
+    machine: str
+    measurements: dict[str, Measurement] = field(default_factory=dict)
+    memory: dict[int, float] = field(default_factory=dict)
+
+    def add(self, measurement: Measurement) -> Measurement:
+        self.measurements[measurement.name] = measurement
+        return measurement
+
+
+@dataclass
+class Runner:
+    """Runs steps in fresh processes against the benchmark settings and database."""
+
+    env: dict[str, str]
+    progress: Callable[[str], None]
+
+    def step(self, kind: str, target: str, *args: str) -> tuple[dict, float]:
+        """Run a step; return its result (seconds, queries, returned) and peak RSS in MiB."""
+        with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+            result_path = Path(handle.name)
+        command = [sys.executable, "-m", "cms.benchmarks.step", str(result_path), kind, target]
+        process = subprocess.Popen(
+            [*command, *args], cwd=ROOT, env=self.env, stdout=subprocess.DEVNULL
+        )
+        _pid, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            raise BenchError(f"step {kind} {target} {' '.join(args)} exited {process.returncode}")
+        result = json.loads(result_path.read_text(encoding="utf-8"))
+        result_path.unlink()
+        return result, usage.ru_maxrss / 1024  # Linux reports KiB
+
+    def measure(self, name: str, documents: int | None, kind: str, target: str, *args: str):
+        self.progress(f"{name} …")
+        result, rss = self.step(kind, target, *args)
+        count = documents if documents is not None else int(result["returned"])
+        return Measurement(name, count, result["seconds"], result["queries"], rss)
+
+
+def prepare_database(database: str, bench_dir: Path) -> dict[str, str]:
+    """A fresh, empty benchmark database; returns the environment that selects it."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.bench",
+        "BENCH_DIR": str(bench_dir),
+        "PYTHONPATH": str(ROOT),
+    }
+    if database == "postgres":
+        import psycopg
+
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_BENCH_DB} WITH (FORCE)")
+            connection.execute(f"CREATE DATABASE {POSTGRES_BENCH_DB}")
+        env["DATABASE_URL"] = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{POSTGRES_BENCH_DB}"
+    else:
+        env.pop("DATABASE_URL", None)
+    for stale in ("bench.sqlite3", "exports", "locale"):
+        target = bench_dir / stale
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    bench_dir.mkdir(parents=True, exist_ok=True)
+    return env
+
+
+class Server:
+    """The app under Django's threaded development server on a free loopback port."""
+
+    def __init__(self, env: dict[str, str]):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                self.get("/api/v2/pages/?limit=1")
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise BenchError("the benchmark server did not start within 60 s")
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, dict, bytes]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            connection.request("GET", path, headers=headers or {})
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read()
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def measure_api_listing(server: Server) -> Measurement:
+    """Every article through the API v2 listing, 100 per request, with their bodies."""
+    started = time.perf_counter()
+    pages, offset = 0, 0
+    while True:
+        path = (
+            f"/api/v2/pages/?type=articles.ArticlePage&fields=body"
+            f"&limit={API_PAGE_SIZE}&offset={offset}"
+        )
+        status, _headers, body = server.get(path)
+        if status != 200:
+            raise BenchError(f"API v2 listing answered {status} at offset {offset}")
+        items = json.loads(body)["items"]
+        pages += len(items)
+        if len(items) < API_PAGE_SIZE:
+            break
+        offset += API_PAGE_SIZE
+    return Measurement("API v2 listing (HTTP)", pages, time.perf_counter() - started)
+
+
+def measure_api_detail(server: Server, ids: list[int]) -> Measurement:
+    started = time.perf_counter()
+    for page_id in ids:
+        status, _headers, _body = server.get(f"/api/v2/pages/{page_id}/")
+        if status != 200:
+            raise BenchError(f"API v2 detail answered {status} for page {page_id}")
+    return Measurement("API v2 detail (HTTP)", len(ids), time.perf_counter() - started)
+
+
+def measure_pull(server: Server, paths: list[str]) -> tuple[Measurement, Measurement]:
+    """Pull export documents over HTTP: first plain, then revalidating with If-None-Match."""
+    etags = {}
+    started = time.perf_counter()
+    for path in paths:
+        status, headers, _body = server.get(path)
+        if status != 200:
+            raise BenchError(f"/exports answered {status} for {path}")
+        etags[path] = headers.get("ETag", "")
+    plain = Measurement("export pull (HTTP 200)", len(paths), time.perf_counter() - started)
+    started = time.perf_counter()
+    for path in paths:
+        status, _headers, _body = server.get(path, {"If-None-Match": etags[path]})
+        if status != 304:
+            raise BenchError(f"/exports answered {status}, not 304, for {path} with its ETag")
+    revalidated = Measurement(
+        "export pull (If-None-Match, 304)", len(paths), time.perf_counter() - started
+    )
+    return plain, revalidated
+
+
+def sample_page_ids(server: Server, count: int) -> list[int]:
+    status, _headers, body = server.get(
+        f"/api/v2/pages/?type=articles.ArticlePage&limit={min(count, API_PAGE_SIZE)}"
+    )
+    if status != 200:
+        raise BenchError(f"API v2 listing answered {status}")
+    return [item["id"] for item in json.loads(body)["items"]]
+
+
+def run_benchmark(
+    *,
+    articles: int,
+    database: str,
+    memory_sizes: tuple[int, int],
+    bench_dir: Path,
+    command: str,
+    progress: Callable[[str], None],
+) -> BenchResult:
+    """Build the corpus and measure every path; see docs/benchmarks.md for what each means."""
+    env = prepare_database(database, bench_dir)
+    runner = Runner(env, progress)
+    result = BenchResult(
+        command=command,
+        database=database,
+        articles=articles,
+        machine=f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+    )
+    runner.step("manage", "migrate", "--no-input", "-v0")
+
+    small, large = memory_sizes
+    sizes = sorted({small, articles, large})
+    for size in sizes:
+        build = runner.measure(
+            f"corpus to {size} articles", None, "call", "cms.benchmarks.actions:grow", str(size)
+        )
+        if size == sizes[0]:
+            build.documents = size * 2
+            build.name = f"corpus build ({size} articles x 2 locales)"
+            result.add(build)
+        if size in (small, large):
+            export = runner.measure(
+                f"full export at {size} articles",
+                None,
+                "manage",
+                "export_channels",
+                "--full",
+                "--quiet",
+            )
+            result.memory[size] = export.peak_rss_mb or 0.0
+        if size == articles:
+            _measure_main_paths(runner, result, articles)
+    return result
+
+
+def _measure_main_paths(runner: Runner, result: BenchResult, articles: int) -> None:
+    listing_one, _rss = runner.step("call", "cms.benchmarks.actions:api_listing_page", "0")
+    listing_queries = Measurement(
+        "API v2 listing (in-process, 1 request)",
+        int(listing_one["returned"]),
+        listing_one["seconds"],
+        listing_one["queries"],
+    )
+    result.add(listing_queries)
+
+    full = runner.measure(
+        "full export, all channels", None, "manage", "export_channels", "--full", "--quiet"
+    )
+    documents, _rss = runner.step("call", "cms.benchmarks.actions:exported_documents")
+    full.documents = sum(documents["returned"].values())
+    full.note = ", ".join(f"{name}: {count}" for name, count in documents["returned"].items())
+    result.add(full)
+
+    runner.step("call", "cms.benchmarks.actions:touch_one_article")
+    incremental = runner.measure(
+        "incremental export, 1 article changed", 1, "manage", "export_channels", "--quiet"
+    )
+    result.add(incremental)
+
+    sources = articles + 2  # the benchmark articles and the two seed articles
+    result.add(
+        runner.measure(
+            "extract_translations (all articles)",
+            sources,
+            "manage",
+            "extract_translations",
+            "--quiet",
+        )
+    )
+    runner.step("call", "cms.benchmarks.actions:identity_translate_catalogs")
+    result.add(
+        runner.measure(
+            "apply_translations (all articles, en)",
+            sources,
+            "manage",
+            "apply_translations",
+            "--locale",
+            "en",
+            "--quiet",
+        )
+    )
+    # Apply changed every English page: bring the export up to date before pulling it.
+    runner.step("manage", "export_channels", "--quiet")
+
+    server = Server(runner.env)
+    try:
+        runner.progress("API v2 over HTTP …")
+        result.add(measure_api_listing(server))
+        result.add(measure_api_detail(server, sample_page_ids(server, 100)))
+        runner.progress("export pull over HTTP …")
+        paths, _rss = runner.step("call", "cms.benchmarks.actions:article_document_paths", "web")
+        for measurement in measure_pull(server, paths["returned"][:2000]):
+            result.add(measurement)
+    finally:
+        server.stop()
+
+
+def result_as_json(result: BenchResult) -> str:
+    data = asdict(result)
+    for name, measurement in result.measurements.items():
+        data["measurements"][name]["per_second"] = measurement.per_second
+    return json.dumps(data, indent=2, ensure_ascii=False)

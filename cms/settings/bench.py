@@ -1,0 +1,23 @@
+"""Settings for scripts/bench: its own database, export folder and catalogs under BENCH_DIR."""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+from .base import BASE_DIR
+
+DEBUG = False
+SECRET_KEY = "bench-only-key"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+BENCH_DIR = Path(os.environ.get("BENCH_DIR", BASE_DIR / "bench-results"))
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{BENCH_DIR / 'bench.sqlite3'}", conn_max_age=60
+    )
+}
+EXPORT_ROOT = BENCH_DIR / "exports"
+TRANSLATION_CATALOG_DIR = BENCH_DIR / "locale"
