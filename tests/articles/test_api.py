@@ -32,12 +32,11 @@ def test_listing_returns_the_seed_articles_with_their_body(client, seeded):
 def test_rich_text_internal_links_are_expanded_to_page_urls(client, seeded):
     home = HomePage.objects.get(locale__language_code="ko")
     target = ArticlePage.objects.get(slug="thread-lifting", locale__language_code="ko")
+    link = f'<a linktype="page" id="{target.pk}">이 글</a>'
     linking = make_article(
         home,
         "linking",
-        body=minimal_body(
-            block("intro", {"text": f'<p>자세한 내용은 <a linktype="page" id="{target.pk}">이 글</a>.</p>'})
-        ),
+        body=minimal_body(block("intro", {"text": f"<p>자세한 내용은 {link}.</p>"})),
     )
     response = client.get(f"/api/v2/pages/{linking.pk}/")
     html = response.json()["body"][0]["value"]["text"]
