@@ -64,6 +64,16 @@ class SectionBlock(blocks.StructBlock):
         group = _("Text")
 
 
+class ThreadTypeRowValue(blocks.StructValue):
+    """A thread row that can name its choices in the reader's language."""
+
+    def material_label(self) -> str:
+        return dict(MATERIAL_CHOICES).get(self.get("material"), "")
+
+    def barbed_label(self) -> str:
+        return dict(BARB_CHOICES).get(self.get("barbed"), "")
+
+
 class ThreadTypeRowBlock(blocks.StructBlock):
     """One kind of thread: its material, barbs, absorption period and purpose."""
 
@@ -89,6 +99,7 @@ class ThreadTypeRowBlock(blocks.StructBlock):
     class Meta:
         icon = "list-ul"
         label = _("Thread type")
+        value_class = ThreadTypeRowValue
 
     def clean(self, value):
         value = super().clean(value)
