@@ -54,6 +54,8 @@ class SeedReport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    # "<language>/<slug>: <action>" for each shipped catalog applied (cms.translation.apply).
+    translations: list[str] = field(default_factory=list)
 
 
 def load_seed_articles(seeds_dir: Path = SEEDS_DIR) -> list[SeedArticle]:
@@ -206,7 +208,25 @@ def seed_demo(*, refresh: bool = False, seeds_dir: Path = SEEDS_DIR) -> SeedRepo
     locales = ensure_locales(languages)
     homes = ensure_home_pages(locales)
     report = SeedReport()
-    for seed in load_seed_articles(seeds_dir):
+    seeds = load_seed_articles(seeds_dir)
+    for seed in seeds:
         _page, outcome = upsert_source_article(seed, homes[SOURCE_LANGUAGE], refresh=refresh)
         getattr(report, outcome).append(seed.slug)
+    _apply_shipped_translations(seeds, report)
     return report
+
+
+def _apply_shipped_translations(seeds: list[SeedArticle], report: SeedReport) -> None:
+    """Apply the shipped catalogs (locale/<lang>/LC_MESSAGES/articles/) of the seed articles."""
+    from cms.translation.apply import apply_catalogs
+
+    applied = apply_catalogs(translation_keys=[seed.translation_key for seed in seeds])
+    slugs = {seed.slug for seed in seeds}
+    # Other catalogs in locale/ are not the demo's business; a broken shipped one is.
+    problems = [str(error) for error in applied.errors if Path(error.path).stem in slugs]
+    problems += [f"{result.catalog}: {result.error}" for result in applied.results if result.error]
+    if problems:
+        raise SeedError("the shipped translations cannot be applied:\n" + "\n".join(problems))
+    report.translations += [
+        f"{result.language}/{result.slug}: {result.action}" for result in applied.results
+    ]

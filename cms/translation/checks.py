@@ -1,0 +1,176 @@
+"""Quality checks of translated entries (``check_translations``, and apply before applying).
+
+Errors stop a translation from being applied; warnings are shown to the translator and
+applied anyway. The rules:
+
+* ``markup_invalid`` (error): rich text that does not parse strictly (unclosed tags…);
+* ``markup_mismatch`` (error): the translation's tags and ids differ from the source's
+  (every ``<a id="a1">`` of the source exactly once, no new tags);
+* ``unsafe_markup`` (error): script, style, iframe and similar tags, ``on…=`` event handlers,
+  ``javascript:`` or ``vbscript:`` URLs — anywhere, plain text included;
+* ``numbers_added`` (error): a number in the translation that the source does not have
+  ("2 to 3 days" → "2~3일" is fine: digit sequences are compared as multisets);
+* ``numbers_missing`` (warning): a source number absent from the translation (it may be
+  written in words: "1년" → "a year");
+* ``url_mismatch`` (error): the URLs written in the text differ;
+* ``newline_mismatch`` (error): the source and the translation do not both start / end with a
+  line break (GNU ``msgfmt -c`` rejects the whole file for this);
+* ``whitespace_drift`` (warning): other leading or trailing whitespace differs;
+* ``double_space`` (warning): doubled spaces the source does not have.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+import polib
+
+from cms.translation import catalog as files
+from cms.translation.richtext import Element, MarkupError, Node, parse, text_content
+from cms.translation.segments import CatalogError, Finding, Severity
+
+_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)\b[^<>]*>")
+_UNSAFE_TAG = re.compile(
+    r"<\s*/?\s*(script|style|iframe|frame|frameset|object|embed|applet|form|input|button|link"
+    r"|meta|base|svg|math|template)\b",
+    re.IGNORECASE,
+)
+_EVENT_HANDLER = re.compile(r"<[^<>]*\son[a-z]+\s*=", re.IGNORECASE)
+_SCRIPT_URL = re.compile(r"(javascript|vbscript)\s*:|data\s*:\s*text/html", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+
+
+def is_rich(context: str) -> bool:
+    """Rich text units carry a paragraph number in their context (``…#3``)."""
+    return "#" in context
+
+
+def _tags(nodes: list[Node]) -> Counter[str]:
+    found: Counter[str] = Counter()
+    for node in nodes:
+        if isinstance(node, Element):
+            ident = dict(node.attrs).get("id")
+            found[f'<{node.tag} id="{ident}">' if ident else f"<{node.tag}>"] += 1
+            found.update(_tags(node.children))
+    return found
+
+
+def _numbers(text: str) -> Counter[str]:
+    text = unicodedata.normalize("NFKC", text)
+    return Counter(number.replace(",", "") for number in _NUMBER.findall(text))
+
+
+def _urls(text: str) -> Counter[str]:
+    return Counter(url.rstrip(".,;:!?)") for url in _URL.findall(text))
+
+
+def _leading(text: str) -> str:
+    return text[: len(text) - len(text.lstrip())]
+
+
+def _trailing(text: str) -> str:
+    return text[len(text.rstrip()) :]
+
+
+def _describe(counter: Counter[str]) -> str:
+    return ", ".join(sorted(counter.elements()))
+
+
+def check_pair(source: str, translation: str, *, rich: bool) -> list[tuple[str, Severity, str]]:
+    """Problems of one translation against its source as ``(code, severity, message)``."""
+    problems: list[tuple[str, Severity, str]] = []
+    error, warning = Severity.ERROR, Severity.WARNING
+    if _UNSAFE_TAG.search(translation) or _EVENT_HANDLER.search(translation):
+        problems.append(("unsafe_markup", error, "unsafe markup (script, frame or event handler)"))
+    if _SCRIPT_URL.search(translation) and not _SCRIPT_URL.search(source):
+        problems.append(("unsafe_markup", error, "a javascript:, vbscript: or data: URL"))
+
+    source_text, translated_text = source, translation
+    if rich:
+        try:
+            translated_nodes = parse(translation, strict=True)
+        except MarkupError as exc:
+            problems.append(("markup_invalid", error, f"broken markup: {exc}"))
+            translated_nodes = None
+        source_nodes = parse(source)
+        source_text = text_content(source_nodes)
+        if translated_nodes is not None:
+            translated_text = text_content(translated_nodes)
+            expected, found = _tags(source_nodes), _tags(translated_nodes)
+            if expected != found:
+                parts = []
+                if expected - found:
+                    parts.append(f"missing {_describe(expected - found)}")
+                if found - expected:
+                    parts.append(f"not in the source {_describe(found - expected)}")
+                problems.append(("markup_mismatch", error, "tags differ: " + "; ".join(parts)))
+    else:
+        extra = Counter(_TAG.findall(translation)) - Counter(_TAG.findall(source))
+        if extra:
+            problems.append(("markup_mismatch", error, f"tags in plain text: {_describe(extra)}"))
+
+    source_numbers, translated_numbers = _numbers(source_text), _numbers(translated_text)
+    if translated_numbers - source_numbers:
+        added = _describe(translated_numbers - source_numbers)
+        problems.append(("numbers_added", error, f"numbers not in the source: {added}"))
+    if source_numbers - translated_numbers:
+        missing = _describe(source_numbers - translated_numbers)
+        problems.append(
+            ("numbers_missing", warning, f"source numbers not in the translation: {missing}")
+        )
+    if _urls(source_text) != _urls(translated_text):
+        problems.append(("url_mismatch", error, "the URLs differ from the source's"))
+
+    for side, source_edge, translated_edge in (
+        ("start", _leading(source), _leading(translation)),
+        ("end", _trailing(source), _trailing(translation)),
+    ):
+        if ("\n" in source_edge) != ("\n" in translated_edge):
+            problems.append(
+                ("newline_mismatch", error, f"a line break at the {side} of one text only")
+            )
+        elif source_edge != translated_edge:
+            problems.append(
+                ("whitespace_drift", warning, f"whitespace at the {side} differs from the source")
+            )
+    if translation.count("  ") > source.count("  "):
+        problems.append(("double_space", warning, "doubled spaces"))
+    return problems
+
+
+def check_entry(entry: polib.POEntry, file: str) -> list[Finding]:
+    """Findings for one translated, non-fuzzy entry (nothing for empty or fuzzy ones)."""
+    if not entry.msgstr or entry.fuzzy or entry.obsolete or not entry.msgctxt:
+        return []
+    return [
+        Finding(file, entry.linenum, code, severity, message, entry.msgctxt)
+        for code, severity, message in check_pair(
+            entry.msgid, entry.msgstr, rich=is_rich(entry.msgctxt)
+        )
+    ]
+
+
+def check_catalog(path: Path, language: str) -> list[Finding]:
+    """Every finding of one catalog file, the file-level error if it cannot be read."""
+    try:
+        found = files.read_catalog(path, language=language)
+    except CatalogError as error:
+        return [error.as_finding()]
+    findings = list(found.warnings)
+    for entry in found.active():
+        findings.extend(check_entry(entry, str(path)))
+    return findings
+
+
+def check_catalogs(root: Path | None = None, *, language: str | None = None) -> list[Finding]:
+    """Every finding of every target-language catalog under ``root``."""
+    root = root or files.catalog_dir()
+    findings: list[Finding] = []
+    for code in files.target_languages(language):
+        for path in files.catalog_paths(root, code):
+            findings.extend(check_catalog(path, code))
+    return findings
