@@ -132,3 +132,15 @@ WAGTAILAPI_LIMIT_MAX = 100
 TRANSLATION_SOURCE_LOCALE = "ko"
 TRANSLATION_CATALOG_DIR = BASE_DIR / "locale"
 EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / "exports"))
+
+# Channel exports (cms.publishing; contract in docs/export-contract.md). Channels are data.
+EXPORT_CHANNELS_FILE = PROJECT_DIR / "publishing" / "channels.json"
+# Dotted paths to gate(pages) -> {page_id: [reasons]}: pages a gate names are exported nowhere.
+# The compliance gate keeps articles with medical-advertising errors out of every channel.
+EXPORT_GATES: list[str] = []
+# Pages rendered per batch: bounds memory, and how many pages a gate sees at once.
+EXPORT_BATCH_SIZE = 500
+# Tombstones stay in changes.json this long; a client whose cursor is older re-reads index.json.
+EXPORT_TOMBSTONE_RETENTION_DAYS = 30
+# Flush the new tree to disk before the switch: survives power loss, not just a killed process.
+EXPORT_FSYNC = True

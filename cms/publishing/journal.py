@@ -1,0 +1,125 @@
+"""The change journal (``changes.json``): upserts and tombstones with sequence numbers.
+
+Every entry gets its own sequence number, strictly increasing across runs (and across a wiped
+export folder, through ``ChannelState``). Every published tree has a sequence number above all
+before it. The journal is compacted on every run: only the latest entry per path is kept (a
+client replaying entries after its cursor still reaches the current state), and tombstones
+older than the retention period are dropped, which raises ``compacted_through``; a cursor
+below that may have missed a deletion, so the client must pull ``index.json`` again.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from .documents import SCHEMA_VERSION, timestamp
+
+UPSERT = "upsert"
+DELETE = "delete"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One article document written or removed by this run."""
+
+    action: str  # UPSERT or DELETE
+    path: str
+    id: str
+    locale: str
+    slug: str
+    sha256: str | None = None
+
+    def entry(self, sequence: int, at: str) -> dict[str, Any]:
+        entry = {
+            "sequence": sequence,
+            "action": self.action,
+            "path": self.path,
+            "id": self.id,
+            "locale": self.locale,
+            "slug": self.slug,
+        }
+        if self.action == UPSERT:
+            entry["sha256"] = self.sha256
+        entry["at"] = at
+        return entry
+
+
+class CursorTooOld(Exception):
+    """A ``since`` cursor the journal can no longer answer for."""
+
+
+def next_journal(
+    channel: str,
+    previous: dict[str, Any] | None,
+    floor: int,
+    changes: list[Change],
+    now: datetime,
+    retention: timedelta,
+) -> dict[str, Any]:
+    """The journal after this run: the previous one, these changes appended, compacted.
+
+    ``floor`` is the highest sequence ever published for the channel (``ChannelState``). The
+    returned ``sequence`` is the new tree's number: above the previous tree's and the floor,
+    even when no article changed (a schema change, a ``--full`` rebuild).
+    """
+    entries = list(previous["entries"]) if previous else []
+    previous_sequence = int(previous["sequence"]) if previous else 0
+    compacted_through = int(previous["compacted_through"]) if previous else 0
+    if floor > previous_sequence:
+        # The folder is older than what channels may have seen (lost or restored from a
+        # backup): no cursor from before this point can be answered reliably.
+        compacted_through = floor
+    start = max(previous_sequence, floor)
+    at = timestamp(now)
+    ordered = sorted(changes, key=lambda change: (change.path, change.action))
+    entries.extend(change.entry(start + offset, at) for offset, change in enumerate(ordered, 1))
+    entries, compacted_through = compact(entries, compacted_through, now - retention)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "channel": channel,
+        "sequence": start + max(1, len(ordered)),
+        "compacted_through": compacted_through,
+        "entries": entries,
+    }
+
+
+def compact(
+    entries: list[dict[str, Any]], compacted_through: int, tombstones_after: datetime
+) -> tuple[list[dict[str, Any]], int]:
+    """Keep the latest entry per path; drop tombstones older than ``tombstones_after``."""
+    latest: dict[str, dict[str, Any]] = {}
+    for entry in entries:
+        latest[entry["path"]] = entry  # entries are in sequence order: later wins
+    cutoff = timestamp(tombstones_after)
+    kept = []
+    for entry in sorted(latest.values(), key=lambda entry: entry["sequence"]):
+        if entry["action"] == DELETE and entry["at"] < cutoff:
+            compacted_through = max(compacted_through, entry["sequence"])
+        else:
+            kept.append(entry)
+    return kept, compacted_through
+
+
+def same_history(a: dict[str, Any] | None, b: dict[str, Any]) -> bool:
+    """Whether two journals hold the same entries and floor (sequence aside)."""
+    return (
+        a is not None
+        and a.get("entries") == b["entries"]
+        and a.get("compacted_through") == b["compacted_through"]
+    )
+
+
+def entries_since(journal: dict[str, Any], since: int) -> list[dict[str, Any]]:
+    """The entries after cursor ``since``; ``CursorTooOld`` if the journal cannot tell.
+
+    A cursor below ``compacted_through`` may have missed a dropped tombstone; a cursor above
+    ``sequence`` comes from an export this one does not descend from.
+    """
+    if since < journal["compacted_through"] or since > journal["sequence"]:
+        raise CursorTooOld(since)
+    entries = journal["entries"]
+    sequences = [entry["sequence"] for entry in entries]
+    return entries[bisect_right(sequences, since) :]

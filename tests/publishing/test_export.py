@@ -1,0 +1,322 @@
+"""export_channels: incremental runs, tombstones, visibility, gates, dry runs, query counts."""
+
+import os
+import shutil
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import Page, PageViewRestriction
+
+from cms.home.models import HomePage
+from cms.publishing.export import export_channels
+from cms.publishing.models import ChannelState
+from tests.articles.factories import make_article
+
+from .conftest import article_paths, freeze_publication_dates, read_json, translate, verify_tree
+
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+
+
+def inodes(root, channel):
+    tree = root / channel
+    return {path: (tree / path).stat().st_ino for path in article_paths(root, channel)}
+
+
+def journal_after(root, channel, sequence):
+    entries = read_json(root, channel, "changes.json")["entries"]
+    return [(entry["action"], entry["path"]) for entry in entries if entry["sequence"] > sequence]
+
+
+def test_second_run_without_changes_publishes_nothing(bilingual, export_root):
+    export_channels(["web"])
+    tree = (export_root / "web").resolve()
+    report = export_channels(["web"])
+    assert (export_root / "web").resolve() == tree
+    channel = report.channels[0]
+    assert (channel.published, channel.written, channel.unchanged) == (False, [], 4)
+
+
+def test_editing_one_page_rewrites_exactly_its_documents_and_journals_them(bilingual, export_root):
+    export_channels(["web", "app"])
+    before = {channel: inodes(export_root, channel) for channel in ("web", "app")}
+    sequence = read_json(export_root, "web", "manifest.json")["sequence"]
+    page = bilingual["ko"]["mini-thread-lifting-vs-mini-facelift"]
+    page.title = "미니 실리프팅과 미니 거상"
+    page.save_revision().publish()
+
+    report = export_channels(["web", "app"])
+
+    # The Korean page and its English fallback carry the new title; nothing else changed.
+    changed = {
+        "ko/articles/mini-thread-lifting-vs-mini-facelift.json",
+        "en/articles/mini-thread-lifting-vs-mini-facelift.json",
+    }
+    for channel_report in report.channels:
+        channel = channel_report.channel
+        assert set(channel_report.written) == changed
+        after = inodes(export_root, channel)
+        assert {path for path in after if after[path] != before[channel][path]} == changed
+        verify_tree(export_root, channel)
+    assert sorted(journal_after(export_root, "web", sequence)) == sorted(
+        ("upsert", path) for path in changed
+    )
+    document = read_json(
+        export_root, "web", "ko/articles/mini-thread-lifting-vs-mini-facelift.json"
+    )
+    assert document["title"] == "미니 실리프팅과 미니 거상"
+
+
+def test_unpublishing_removes_the_file_and_leaves_a_tombstone(bilingual, export_root):
+    export_channels(["web"])
+    sequence = read_json(export_root, "web", "manifest.json")["sequence"]
+    bilingual["en"]["thread-lifting"].unpublish()
+
+    export_channels(["web"])
+
+    # The English page is gone, so English readers now get the Korean text, marked.
+    document = read_json(export_root, "web", "en/articles/thread-lifting.json")
+    assert document["fallback"] == {"from_locale": "ko", "reason": "missing"}
+    bilingual["ko"]["thread-lifting"].unpublish()
+    export_channels(["web"])
+    assert "ko/articles/thread-lifting.json" not in article_paths(export_root, "web")
+    assert not (export_root / "web/ko/articles/thread-lifting.json").exists()
+    tombstones = [
+        entry
+        for entry in read_json(export_root, "web", "changes.json")["entries"]
+        if entry["action"] == "delete"
+    ]
+    assert {entry["path"] for entry in tombstones} == {
+        "ko/articles/thread-lifting.json",
+        "en/articles/thread-lifting.json",
+    }
+    assert all(entry["sequence"] > sequence for entry in tombstones)
+    assert {entry["id"] for entry in tombstones} == {
+        str(bilingual["ko"]["thread-lifting"].translation_key)
+    }
+    slugs = [entry["slug"] for entry in read_json(export_root, "web", "ko/index.json")["articles"]]
+    assert slugs == ["mini-thread-lifting-vs-mini-facelift"]
+
+
+def test_deleting_and_renaming_pages_produce_tombstones_for_the_old_paths(bilingual, export_root):
+    export_channels(["app"])
+    sequence = read_json(export_root, "app", "manifest.json")["sequence"]
+    bilingual["en"]["thread-lifting"].delete()
+    page = bilingual["ko"]["mini-thread-lifting-vs-mini-facelift"]
+    page.slug = "mini-lift"
+    page.save_revision().publish()
+
+    export_channels(["app"])
+
+    assert sorted(journal_after(export_root, "app", sequence)) == [
+        ("delete", "en/articles/mini-thread-lifting-vs-mini-facelift.json"),
+        ("delete", "ko/articles/mini-thread-lifting-vs-mini-facelift.json"),
+        ("upsert", "en/articles/mini-lift.json"),
+        ("upsert", "en/articles/thread-lifting.json"),  # now the Korean fallback
+        ("upsert", "ko/articles/mini-lift.json"),
+        ("upsert", "ko/articles/thread-lifting.json"),  # its English alternate moved
+    ]
+    document = read_json(export_root, "app", "ko/articles/mini-lift.json")
+    assert document["url"] == "http://127.0.0.1:8000/ko/mini-lift/"
+
+
+def test_drafts_private_and_expired_pages_never_appear(articles, ko_home, export_root):
+    draft = make_article(ko_home, "draft-article")
+    draft.unpublish()
+    private = make_article(ko_home, "private-article")
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    expired = make_article(ko_home, "expired-article")
+    type(expired).objects.filter(pk=expired.pk).update(
+        expire_at=timezone.now() - timedelta(minutes=1)
+    )
+    make_article(ko_home, "public-article")
+
+    export_channels()
+
+    for channel in ("web", "app"):
+        slugs = {path.rsplit("/", 1)[-1] for path in article_paths(export_root, channel)}
+        assert "public-article.json" in slugs
+        assert not slugs & {"draft-article.json", "private-article.json", "expired-article.json"}
+
+
+def test_pages_outside_every_site_are_reported_not_exported(articles, export_root):
+    orphan_home = Page.get_first_root_node().add_child(
+        instance=HomePage(title="보관함", slug="archive", locale=articles["thread-lifting"].locale)
+    )
+    make_article(orphan_home, "archived")
+
+    report = export_channels(["web"])
+
+    assert "archived" not in str(article_paths(export_root, "web"))
+    assert (
+        "skipped: archived (ko): no URL yet (not below a site root); exported once it has one"
+    ) in map(str, report.channels[0].skipped)
+
+
+def test_a_view_restriction_on_an_ancestor_hides_the_whole_locale(bilingual, export_root):
+    english_home = bilingual["en"]["thread-lifting"].get_parent()
+    restriction = PageViewRestriction.objects.create(page=english_home, restriction_type="groups")
+    restriction.groups.add(Group.objects.create(name="staff"))
+
+    export_channels(["web"])
+
+    # The private English translation is not exported; English readers get the marked source.
+    document = read_json(export_root, "web", "en/articles/thread-lifting.json")
+    assert document["fallback"] == {"from_locale": "ko", "reason": "missing"}
+
+
+def blocking_gate(pages):
+    """A gate for the tests: blocks every page whose title mentions 최고 (best)."""
+    return {page.pk: ["superlative in title"] for page in pages if "최고" in page.title}
+
+
+GATE_CALLS = []
+
+
+def counting_gate(pages):
+    GATE_CALLS.append(len(pages))
+    return {}
+
+
+def test_gates_skip_blocked_pages_in_every_channel_and_say_why(articles, export_root, settings):
+    settings.EXPORT_GATES = [f"{__name__}.blocking_gate", f"{__name__}.counting_gate"]
+    GATE_CALLS.clear()
+    page = articles["thread-lifting"]
+    page.title = "최고의 실리프팅"
+    page.save_revision().publish()
+
+    report = export_channels(["web", "app"])
+
+    assert GATE_CALLS == [2]  # one bulk call for the whole run, not one per page or channel
+    for channel in report.channels:
+        assert "skipped: thread-lifting (ko): superlative in title" in map(str, channel.skipped)
+        # The English fallback would carry the same blocked text: skipped too.
+        assert "skipped: thread-lifting (en): superlative in title" in map(str, channel.skipped)
+        assert not any(
+            "thread-lifting.json" in path for path in article_paths(export_root, channel.channel)
+        )
+
+
+def test_a_failing_gate_stops_the_export_and_publishes_nothing(articles, export_root, settings):
+    settings.EXPORT_GATES = ["cms.publishing.tests_do_not_exist.gate"]
+    with pytest.raises(Exception, match=r"EXPORT_GATES\[0\]: cannot import"):
+        export_channels(["web"])
+    assert not (export_root / "web").exists()
+
+
+def test_dry_run_reports_changes_and_writes_nothing(bilingual, export_root):
+    export_channels(["web"])
+    tree = (export_root / "web").resolve()
+    snapshot = sorted(os.walk(export_root))
+    page = bilingual["ko"]["thread-lifting"]
+    page.title = "실리프팅 안내"
+    page.save_revision().publish()
+
+    report = export_channels(["web"], dry_run=True)
+
+    channel = report.channels[0]
+    # The English translation is now stale (up_to_date false), so it changes too.
+    assert channel.written == ["en/articles/thread-lifting.json", "ko/articles/thread-lifting.json"]
+    assert sorted(channel.other_files) == ["en/index.json", "ko/index.json"]
+    assert not channel.published
+    assert (export_root / "web").resolve() == tree
+    assert sorted(os.walk(export_root)) == snapshot
+
+
+def test_dry_run_on_a_new_machine_creates_no_folder(bilingual, export_root):
+    report = export_channels(dry_run=True)
+    assert not export_root.exists()
+    assert [len(channel.written) for channel in report.channels] == [4, 4, 1]
+
+
+def test_full_rebuild_rewrites_every_file_but_journals_no_change(bilingual, export_root):
+    export_channels(["web"])
+    before = inodes(export_root, "web")
+    sequence = read_json(export_root, "web", "manifest.json")["sequence"]
+
+    report = export_channels(["web"], full=True)
+
+    after = inodes(export_root, "web")
+    assert all(after[path] != before[path] for path in before)
+    assert report.channels[0].written == []
+    assert journal_after(export_root, "web", sequence) == []
+    assert read_json(export_root, "web", "manifest.json")["sequence"] == sequence + 1
+    verify_tree(export_root, "web")
+
+
+def test_same_content_gives_byte_identical_exports(bilingual, export_root, settings, tmp_path):
+    export_channels(now=NOW)
+    first = export_root
+    settings.EXPORT_ROOT = second = tmp_path / "second"
+    ChannelState.objects.all().delete()  # a fresh folder on a fresh machine
+    export_channels(now=NOW)
+    for channel in ("web", "app", "partner"):
+        files = read_json(first, channel, "manifest.json")["files"]
+        assert files == read_json(second, channel, "manifest.json")["files"]
+        for path in [*files, "manifest.json"]:
+            assert (first / channel / path).read_bytes() == (second / channel / path).read_bytes()
+
+
+def test_sequence_keeps_rising_after_the_export_folder_is_wiped(bilingual, export_root):
+    export_channels(["web"])
+    sequence = read_json(export_root, "web", "manifest.json")["sequence"]
+    shutil.rmtree(export_root)
+
+    export_channels(["web"])
+
+    journal = read_json(export_root, "web", "changes.json")
+    assert journal["compacted_through"] == sequence  # older cursors must re-read the index
+    assert min(entry["sequence"] for entry in journal["entries"]) == sequence + 1
+    assert ChannelState.objects.get(channel="web").sequence == journal["sequence"]
+
+
+def test_old_tombstones_are_compacted_and_raise_the_cursor_floor(bilingual, export_root, settings):
+    settings.EXPORT_TOMBSTONE_RETENTION_DAYS = 7
+    export_channels(["web"], now=NOW)
+    bilingual["en"]["thread-lifting"].delete()
+    bilingual["ko"]["thread-lifting"].delete()
+    export_channels(["web"], now=NOW + timedelta(days=1))
+    tombstones = [
+        entry["sequence"]
+        for entry in read_json(export_root, "web", "changes.json")["entries"]
+        if entry["action"] == "delete"
+    ]
+    assert len(tombstones) == 2
+    page = bilingual["ko"]["mini-thread-lifting-vs-mini-facelift"]
+    page.title = "미니 리프팅"
+    page.save_revision().publish()
+
+    export_channels(["web"], now=NOW + timedelta(days=9))
+
+    journal = read_json(export_root, "web", "changes.json")
+    assert all(entry["action"] == "upsert" for entry in journal["entries"])
+    assert journal["compacted_through"] == max(tombstones)
+    # Only the latest entry per path survives compaction.
+    paths = [entry["path"] for entry in journal["entries"]]
+    assert len(paths) == len(set(paths))
+
+
+def export_queries(count: int, home) -> int:
+    for number in range(count):
+        source = make_article(home, f"article-{count}-{number}", title=f"글 {number}")
+        if number % 2:
+            translate(source, title=f"Article {number}", summary="An article.")
+    freeze_publication_dates()
+    with CaptureQueriesContext(connection) as queries:
+        export_channels()
+    return len(queries)
+
+
+def test_query_count_does_not_grow_with_the_number_of_pages(articles, ko_home, settings, tmp_path):
+    PageViewRestriction.objects.create(
+        page=make_article(ko_home, "private"), restriction_type="login"
+    )
+    settings.EXPORT_ROOT = tmp_path / "small"
+    small = export_queries(4, ko_home)
+    settings.EXPORT_ROOT = tmp_path / "large"
+    large = export_queries(12, ko_home)  # 3 times the pages (plus the seed articles)
+    assert large == small
+    assert small <= 12

@@ -1,0 +1,96 @@
+"""Rich text delivery: sanitised HTML with absolute links, or structured plain text."""
+
+import pytest
+
+from cms.publishing.richtext import link_resolver, to_html, to_text
+
+BASE = "https://clinic.example"
+PAGES = {7: "https://clinic.example/en/faq/"}
+
+
+@pytest.fixture
+def resolve():
+    return link_resolver(PAGES.get, BASE)
+
+
+def test_internal_links_become_absolute_localized_urls(resolve):
+    html = '<p>See <a linktype="page" id="7">our FAQ</a>.</p>'
+    assert (
+        to_html(html, resolve) == '<p>See <a href="https://clinic.example/en/faq/">our FAQ</a>.</p>'
+    )
+
+
+def test_links_to_invisible_pages_keep_their_text_only(resolve):
+    html = (
+        '<p>A <a linktype="page" id="99">draft</a> and <a linktype="document" id="1">doc</a>.</p>'
+    )
+    assert to_html(html, resolve) == "<p>A draft and doc.</p>"
+
+
+@pytest.mark.parametrize(
+    ("href", "expected"),
+    [
+        ("https://example.org/x?a=1&b=2", "https://example.org/x?a=1&amp;b=2"),
+        ("mailto:desk@clinic.example", "mailto:desk@clinic.example"),
+        ("/ko/thread-lifting/", "https://clinic.example/ko/thread-lifting/"),
+        ("#side-effects", "#side-effects"),
+    ],
+)
+def test_external_links_are_kept_and_relative_ones_made_absolute(resolve, href, expected):
+    assert (
+        to_html(f'<p><a href="{href}">x</a></p>', resolve) == f'<p><a href="{expected}">x</a></p>'
+    )
+
+
+@pytest.mark.parametrize(
+    "dangerous",
+    [
+        '<p><a href="javascript:alert(1)">x</a></p>',
+        '<p><a href="//evil.example/">x</a></p>',
+        '<p onclick="steal()">x</p>',
+        "<p>x<script>alert(1)</script></p>",
+        '<p>x<img src="a" onerror="alert(1)"></p>',
+        '<p>x<iframe src="https://evil.example"></iframe></p>',
+        "<p>x<style>p{}</style></p>",
+    ],
+)
+def test_html_is_sanitised_to_the_editor_features(resolve, dangerous):
+    assert to_html(dangerous, resolve) == "<p>x</p>"
+
+
+def test_allowed_markup_passes_unchanged(resolve):
+    html = "<p><b>bold</b> <i>italic</i></p><ol><li>one</li></ol><ul><li>two</li></ul>"
+    assert to_html(html, resolve) == html
+
+
+def test_text_delivery_has_paragraphs_lists_and_link_targets(resolve):
+    html = (
+        '<p>Read <b>the</b> <a linktype="page" id="7">FAQ</a> &amp; call.</p>'
+        "<ol><li>first<ul><li>nested</li></ul></li><li>second<br/>line</li></ol>"
+    )
+    assert to_text(html, resolve) == [
+        {
+            "type": "paragraph",
+            "text": "Read the FAQ & call.",
+            "links": [{"text": "FAQ", "href": "https://clinic.example/en/faq/"}],
+        },
+        {
+            "type": "list",
+            "style": "ordered",
+            "items": [
+                {"text": "first", "links": [], "depth": 0},
+                {"text": "nested", "links": [], "depth": 1},
+                {"text": "second\nline", "links": [], "depth": 0},
+            ],
+        },
+    ]
+
+
+def test_text_delivery_carries_no_markup_and_drops_dead_links(resolve):
+    html = '<p>A <a linktype="page" id="99">gone</a> page<script>x()</script></p><p></p>'
+    assert to_text(html, resolve) == [{"type": "paragraph", "text": "A gone page", "links": []}]
+
+
+def test_empty_rich_text_is_empty_in_both_shapes(resolve):
+    assert to_html("", resolve) == ""
+    assert to_text("", resolve) == []

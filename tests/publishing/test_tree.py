@@ -1,0 +1,155 @@
+"""Crash safety and locking: the published export is whole at every instant."""
+
+import itertools
+import os
+import threading
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connections
+
+from cms.publishing import tree
+from cms.publishing.errors import ExportLocked
+from cms.publishing.export import export_channels
+from cms.publishing.tree import TREES_DIR, export_lock
+
+from .conftest import read_json, verify_tree
+
+KILLED = 137
+# The file-system calls an export makes; a kill is simulated just before one of them.
+FILE_SYSTEM_CALLS = ("open", "mkdir", "chmod", "link", "symlink", "replace", "unlink", "rmdir")
+
+
+def trees_of(root, channel):
+    return sorted(path.name for path in (root / TREES_DIR).glob(f"{channel}.*"))
+
+
+def edit_title(page, title):
+    page.title = title
+    page.save_revision().publish()
+
+
+def test_a_crash_before_the_switch_leaves_the_previous_export(bilingual, export_root, monkeypatch):
+    export_channels(["web"])
+    before = verify_tree(export_root, "web")
+    edit_title(bilingual["ko"]["thread-lifting"], "실리프팅 안내")
+
+    def crash(self):
+        raise OSError("disk pulled out")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tree.StagingTree, "switch", crash)
+        with pytest.raises(OSError, match="disk pulled out"):
+            export_channels(["web"])
+
+    assert verify_tree(export_root, "web") == before
+    assert len(trees_of(export_root, "web")) == 1  # the half-built tree was thrown away
+    export_channels(["web"])
+    assert (
+        read_json(export_root, "web", "ko/articles/thread-lifting.json")["title"] == "실리프팅 안내"
+    )
+
+
+def run_killed(kill_at: int | None, counter_file) -> int:
+    """Run an export in a forked child that dies (os._exit, no clean-up) at file call n."""
+    pid = os.fork()
+    if pid:
+        return os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    try:  # the child: never returns into pytest
+        connection = connections["default"]
+        if connection.vendor != "sqlite":
+            # Leave the parent's socket alone; the committed test data is visible anyway.
+            connection.connection = None
+        calls = itertools.count(1)
+
+        def killing(function):
+            def call(*args, **kwargs):
+                if next(calls) == kill_at:
+                    os._exit(KILLED)
+                return function(*args, **kwargs)
+
+            return call
+
+        for name in FILE_SYSTEM_CALLS:
+            setattr(os, name, killing(getattr(os, name)))
+        export_channels(["web"])
+        counter_file.write_text(str(next(calls) - 1))
+        os._exit(0)
+    except BaseException:
+        os._exit(3)
+
+
+def published_title(root) -> str:
+    return read_json(root, "web", "ko/articles/thread-lifting.json")["title"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_killed_at_any_step_leaves_a_complete_export(bilingual, export_root, tmp_path):
+    export_channels(["web"])
+    page = bilingual["ko"]["thread-lifting"]
+    counter = tmp_path / "calls"
+    title = "제목 0"
+    edit_title(page, title)
+    assert run_killed(None, counter) == 0
+    calls = int(counter.read_text())
+    assert calls > 10
+    for kill_at in range(1, calls + 1):
+        before = published_title(export_root)
+        if before == title:  # the last child got past the switch: give this one work
+            title = f"제목 {kill_at}"
+            edit_title(page, title)
+        assert run_killed(kill_at, counter) == KILLED
+        verify_tree(export_root, "web")  # the old tree or the new one, and whole
+        assert published_title(export_root) in (before, title)
+    export_channels(["web"])
+    assert published_title(export_root) == title
+    verify_tree(export_root, "web")
+    assert len(trees_of(export_root, "web")) == 2  # killed runs' leftovers are gone
+
+
+def test_a_second_run_is_refused_while_one_holds_the_lock(articles, export_root):
+    with export_lock(export_root):
+        with pytest.raises(ExportLocked, match="another export_channels run is writing"):
+            export_channels(["web"])
+        with pytest.raises(CommandError, match="pass --wait"):
+            call_command("export_channels", "--quiet")
+    assert not (export_root / "web").exists()
+    export_channels(["web"])  # the lock was released
+    verify_tree(export_root, "web")
+
+
+def test_wait_queues_behind_the_running_export(articles, export_root):
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        with export_lock(export_root):
+            holding.set()
+            release.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    holding.wait(10)
+    threading.Timer(0.2, release.set).start()
+    try:
+        report = export_channels(["web"], wait=True)
+    finally:
+        release.set()
+        holder.join()
+    assert report.channels[0].published
+
+
+def test_unwritable_export_folder_is_a_clear_error(articles, settings, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    settings.EXPORT_ROOT = blocker / "exports"
+    with pytest.raises(CommandError, match=r"export folder .*/a-file/exports cannot be created"):
+        call_command("export_channels", "--quiet")
+
+
+def test_a_foreign_folder_at_the_public_path_is_left_alone(articles, export_root):
+    (export_root / "web").mkdir(parents=True)
+    (export_root / "web" / "keep.txt").write_text("someone's file")
+    with pytest.raises(CommandError, match="is not a link made by export_channels"):
+        call_command("export_channels", "--channel", "web", "--quiet")
+    assert (export_root / "web" / "keep.txt").read_text() == "someone's file"
