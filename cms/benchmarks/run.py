@@ -90,7 +90,7 @@ class Runner:
     def measure(self, name: str, documents: int | None, kind: str, target: str, *args: str):
         self.progress(f"{name} …")
         result, rss = self.step(kind, target, *args)
-        count = documents if documents is not None else int(result["returned"])
+        count = documents if documents is not None else int(result["returned"] or 0)
         return Measurement(name, count, result["seconds"], result["queries"], rss)
 
 

@@ -15,6 +15,7 @@ INSTALLED_APPS = [
     "cms.translation",
     "cms.publishing",
     "cms.compliance",
+    "django_tasks_db",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -144,3 +145,12 @@ EXPORT_BATCH_SIZE = 500
 EXPORT_TOMBSTONE_RETENTION_DAYS = 30
 # Flush the new tree to disk before the switch: survives power loss, not just a killed process.
 EXPORT_FSYNC = True
+
+# Background tasks. "default" is Wagtail's own queue (reference index updates), run inline as
+# Wagtail ships it; Wagtail uses the django-tasks backport, which reads this same setting.
+# "exports" is ours: re-exporting after a publish runs in a database-backed worker
+# (manage.py db_worker --backend exports --queue-name exports) so editors never wait.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "exports": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["exports"]},
+}
