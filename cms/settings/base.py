@@ -138,7 +138,7 @@ EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / "exports"))
 EXPORT_CHANNELS_FILE = PROJECT_DIR / "publishing" / "channels.json"
 # Dotted paths to gate(pages) -> {page_id: [reasons]}: pages a gate names are exported nowhere.
 # The compliance gate keeps articles with medical-advertising errors out of every channel.
-EXPORT_GATES: list[str] = []
+EXPORT_GATES: list[str] = ["cms.compliance.gate.export_blockers"]
 # Pages rendered per batch: bounds memory, and how many pages a gate sees at once.
 EXPORT_BATCH_SIZE = 500
 # Tombstones stay in changes.json this long; a client whose cursor is older re-reads index.json.
