@@ -26,6 +26,12 @@ LEGAL_BASIS_EN = "Medical Service Act Article 56(2)({number})"
 LEGAL_BASIS_KO = "의료법 제56조 제2항 제{number}호"
 
 
+def legal_basis_of(rule: BaseRule, language: str) -> str:
+    """Where in the law ``rule`` comes from, in ``language``, e.g. 의료법 제56조 제2항 제8호."""
+    template = LEGAL_BASIS_KO if language.startswith("ko") else LEGAL_BASIS_EN
+    return template.format(number=rule.subparagraph)
+
+
 @dataclass(frozen=True)
 class ArticleContent:
     """What the checker reads of an article: its identity, language and text."""
@@ -72,8 +78,7 @@ class Finding:
 
     def legal_basis(self, language: str) -> str:
         """Where in the law the rule comes from, e.g. 의료법 제56조 제2항 제8호."""
-        template = LEGAL_BASIS_KO if language.startswith("ko") else LEGAL_BASIS_EN
-        return template.format(number=self.rule.subparagraph)
+        return legal_basis_of(self.rule, language)
 
     def location(self) -> str:
         """Where it is, in the words of the admin (labels follow the active language)."""

@@ -1,20 +1,29 @@
 """The gates: what keeps an article with compliance errors from being published or exported.
 
-``export_blockers`` is registered in ``settings.EXPORT_GATES``; ``export_channels`` calls it once
-per run with every page it is about to export. The admin's publish gate (``wagtail_hooks``) uses
+``export_blockers`` is registered in ``settings.EXPORT_GATES``; ``export_channels`` calls it with
+each batch of pages it is about to export. The admin's publish gate (``wagtail_hooks``) uses
 ``page_findings``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page
 
 from cms.articles.models import ArticlePage
-from cms.compliance.checker import ArticleContent, Finding, check_article, errors_of
-from cms.compliance.rules import RuleSet, load_rules
+from cms.compliance.checker import (
+    ArticleContent,
+    Finding,
+    check_article,
+    errors_of,
+    legal_basis_of,
+)
+from cms.compliance.models import ComplianceVerdict
+from cms.compliance.rules import BaseRule, RuleSet, load_rules
 
 
 def page_findings(page: ArticlePage, ruleset: RuleSet | None = None) -> list[Finding]:
@@ -25,30 +34,74 @@ def page_findings(page: ArticlePage, ruleset: RuleSet | None = None) -> list[Fin
 def export_blockers(pages: Sequence[Page]) -> dict[int, list[str]]:
     """Page id -> why it must not be exported, for every article in ``pages`` with errors.
 
-    Works on the pages as loaded: their bodies are already in memory, and the locales of all of
-    them are read in at most one query. Pages that are not articles are never blocked.
+    Works on the pages as loaded: their bodies are already in memory. A page whose content and
+    rules are unchanged since it was last checked is answered from its ``ComplianceVerdict``;
+    the others are checked and their verdicts saved. Whatever the number of pages, that is at
+    most one query for locales, one to read verdicts and one to save new ones.
     """
-    articles = [page for page in pages if isinstance(page, ArticlePage)]
+    articles = [page for page in pages if isinstance(page, ArticlePage) and page.pk]
     if not articles:
         return {}
     languages = _languages_of(articles)
     ruleset = load_rules()
+    rules_digest = hashlib.sha256(ruleset.path.read_bytes()).hexdigest()
+    digests = {
+        page.pk: content_digest(page, languages[page.locale_id], rules_digest) for page in articles
+    }
+    remembered = {
+        page_id: (digest, errors)
+        for page_id, digest, errors in ComplianceVerdict.objects.filter(
+            page_id__in=digests
+        ).values_list("page_id", "content_digest", "errors")
+    }
     reason_language = get_language() or "en"
     blockers: dict[int, list[str]] = {}
+    checked: list[ComplianceVerdict] = []
     for page in articles:
-        content = ArticleContent.from_page(page, languages[page.locale_id])
-        errors = errors_of(check_article(content, ruleset))
+        digest, errors = remembered.get(page.pk, (None, None))
+        if digest != digests[page.pk]:
+            content = ArticleContent.from_page(page, languages[page.locale_id])
+            errors = [
+                {"rule": error.rule.id, "path": error.path, "match": error.match}
+                for error in errors_of(check_article(content, ruleset))
+            ]
+            checked.append(
+                ComplianceVerdict(page_id=page.pk, content_digest=digests[page.pk], errors=errors)
+            )
         if errors:
-            blockers[page.pk] = [describe(error, reason_language) for error in errors]
+            blockers[page.pk] = [
+                _reason(ruleset.get(error["rule"]), error["path"], error["match"], reason_language)
+                for error in errors
+            ]
+    if checked:
+        ComplianceVerdict.objects.bulk_create(
+            checked,
+            update_conflicts=True,
+            unique_fields=["page"],
+            update_fields=["content_digest", "errors", "checked_at"],
+        )
     return blockers
+
+
+def content_digest(page: ArticlePage, language: str, rules_digest: str) -> str:
+    """A digest of everything a compliance verdict depends on: text, language and rules."""
+    body = json.dumps(list(page.body.raw_data), sort_keys=True, ensure_ascii=False)
+    material = "\x1f".join(
+        (rules_digest, language, page.title, page.search_description or "", body)
+    )
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
 def describe(finding: Finding, language: str) -> str:
     """One line saying which rule, where, and why, in ``language``."""
-    quoted = f' "{finding.match}"' if finding.match else ""
+    return _reason(finding.rule, finding.path, finding.match, language)
+
+
+def _reason(rule: BaseRule, path: str, match: str, language: str) -> str:
+    quoted = f' "{match}"' if match else ""
     return (
-        f"compliance {finding.rule.id} at {finding.path}{quoted}: "
-        f"{finding.rule.message(language)} ({finding.legal_basis(language)})"
+        f"compliance {rule.id} at {path}{quoted}: "
+        f"{rule.message(language)} ({legal_basis_of(rule, language)})"
     )
 
 

@@ -9,7 +9,10 @@ from django.utils.module_loading import import_string
 from wagtail.models import Page
 
 from cms.articles.models import ArticlePage
+from cms.compliance import gate
 from cms.compliance.gate import export_blockers
+from cms.compliance.models import ComplianceVerdict
+from cms.compliance.rules import RULES_FILE, load_rules
 from cms.home.models import HomePage
 from tests.articles.factories import block, make_article, minimal_body
 
@@ -49,15 +52,55 @@ def test_only_articles_with_errors_are_blocked_and_the_reason_names_rule_and_pla
     )
 
 
-def test_the_gate_reads_locales_in_one_query_and_nothing_per_page(
+def test_the_gate_runs_a_constant_number_of_queries_whatever_the_number_of_pages(
     articles, django_assert_max_num_queries
 ):
     pages = list(ArticlePage.objects.all())
-    with django_assert_max_num_queries(1):
+    # Cold: locales, remembered verdicts, then the new verdicts saved in one statement.
+    with django_assert_max_num_queries(3):
         export_blockers(pages)
     loaded = list(ArticlePage.objects.select_related("locale"))
-    with django_assert_max_num_queries(0):
+    with django_assert_max_num_queries(1):
         export_blockers(loaded)
+
+
+def test_unchanged_pages_are_answered_from_their_verdict_without_checking_again(
+    articles, monkeypatch
+):
+    pages = list(ArticlePage.objects.select_related("locale"))
+    first = export_blockers(pages)
+    assert ComplianceVerdict.objects.count() == len(pages)
+
+    def must_not_check(*args, **kwargs):
+        raise AssertionError("an unchanged page was checked again")
+
+    monkeypatch.setattr(gate, "check_article", must_not_check)
+    assert export_blockers(pages) == first
+
+
+def test_a_changed_page_is_checked_again_and_its_verdict_replaced(articles):
+    safe = ArticlePage.objects.get(pk=articles["warned"].pk)
+    assert export_blockers([safe]) == {}
+    safe.body[0].value["text"] = type(safe.body[0].value["text"])("<p>부작용 없는 관리법.</p>")
+    safe.save_revision().publish()
+    changed = ArticlePage.objects.get(pk=safe.pk)
+    assert set(export_blockers([changed])) == {safe.pk}
+    assert ComplianceVerdict.objects.get(page=safe).errors[0]["rule"] == "no-side-effects-ko"
+
+
+def test_a_change_to_the_rules_file_invalidates_every_verdict(articles, tmp_path, monkeypatch):
+    pages = list(ArticlePage.objects.select_related("locale"))
+    export_blockers(pages)
+    edited = tmp_path / "rules.toml"
+    edited.write_bytes(RULES_FILE.read_bytes() + b"\n# reviewed again\n")
+    monkeypatch.setattr(gate, "load_rules", lambda: load_rules(edited))
+    checked = []
+    real_check = gate.check_article
+    monkeypatch.setattr(
+        gate, "check_article", lambda *a, **k: checked.append(1) or real_check(*a, **k)
+    )
+    export_blockers(pages)
+    assert len(checked) == len(pages)
 
 
 def test_pages_that_are_not_articles_are_never_blocked(seeded):
