@@ -312,12 +312,13 @@ def apply_catalogs(
     slug: str | None = None,
     translation_keys: Iterable[str] | None = None,
     dry_run: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ApplyReport:
     """Apply every catalog under ``root`` (or one language, or one article's) to the pages.
 
     ``slug`` selects the article by its source slug or its catalog's file name;
     ``translation_keys`` selects articles by key. With ``dry_run`` nothing is written and the
-    report says what would happen.
+    report says what would happen. ``progress(done, total)`` is called after each catalog.
     """
     root = root or files.catalog_dir()
     languages = files.target_languages(language)
@@ -327,7 +328,9 @@ def apply_catalogs(
         wanted = {str(key) for key in translation_keys}
         catalogs = [(code, found) for code, found in catalogs if found.translation_key in wanted]
     context = _load(catalogs, languages)
-    for code, found in catalogs:
+    for done, (code, found) in enumerate(catalogs, start=1):
+        if progress:
+            progress(done, len(catalogs))
         source = context.sources.get(found.translation_key)
         if slug and found.path.stem != slug and (source is None or source.slug != slug):
             continue

@@ -247,6 +247,7 @@ def sync_catalogs(
     *,
     now: datetime | None = None,
     overrides: dict[str, dict[str, dict[str, str]]] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ExtractReport:
     """Write the template and the catalogs of every language for each source article.
 
@@ -265,7 +266,8 @@ def sync_catalogs(
         language: TranslationMemory.from_catalogs(catalogs.by_key.values())
         for language, catalogs in loaded.items()
     }
-    for source in sources:
+    sources = list(sources)
+    for done, source in enumerate(sources, start=1):
         outcome, pot_date = write_template(
             source, root, templates.get(source.translation_key), stamp
         )
@@ -279,6 +281,8 @@ def sync_catalogs(
             report.files.append(
                 write_catalog(source, language, root, old, memory[language], pot_date, stamp, extra)
             )
+        if progress:
+            progress(done, len(sources))
     return report
 
 
@@ -288,14 +292,18 @@ def extract_catalogs(
     language: str | None = None,
     slug: str | None = None,
     now: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ExtractReport:
     """Extract every live source article (or only ``slug``) into the catalogs under ``root``.
 
-    Raises ``ValueError`` for an unknown language or an article that does not exist.
+    ``progress(done, total)`` is called after each article. Raises ``ValueError`` for an
+    unknown language or an article that does not exist.
     """
     languages = files.target_languages(language)
     pages = list(live_source_pages(slug))
     if slug and not pages:
         raise ValueError(f"no published {files.source_language()} article has the slug {slug!r}")
     sources = [source_article_for_page(page) for page in pages]
-    return sync_catalogs(sources, root or files.catalog_dir(), languages, now=now)
+    return sync_catalogs(
+        sources, root or files.catalog_dir(), languages, now=now, progress=progress
+    )

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from cms.progress import terminal_progress
 from cms.translation.apply import (
     CREATED,
     FAILED,
@@ -37,7 +38,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, locale, article, dry_run, quiet, **options):
         try:
-            report = apply_catalogs(language=locale, slug=article, dry_run=dry_run)
+            with terminal_progress(self.stderr, "applying catalogs", quiet=quiet) as progress:
+                report = apply_catalogs(
+                    language=locale, slug=article, dry_run=dry_run, progress=progress
+                )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         for result in report.results:

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from cms.progress import terminal_progress
 from cms.translation.catalog import display_path
 from cms.translation.sync import extract_catalogs
 
@@ -22,7 +23,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, locale, article, quiet, **options):
         try:
-            report = extract_catalogs(language=locale, slug=article)
+            with terminal_progress(self.stderr, "extracting articles", quiet=quiet) as progress:
+                report = extract_catalogs(language=locale, slug=article, progress=progress)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         if not quiet:
