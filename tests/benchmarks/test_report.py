@@ -1,0 +1,38 @@
+"""The benchmark report: ratios to the API v2 listing and the targets, from measured numbers."""
+
+from cms.benchmarks.report import render, targets, update_docs
+from cms.benchmarks.run import BenchResult, Measurement
+
+
+def result(full_seconds: float, incremental_seconds: float, memory: dict[int, float]):
+    bench = BenchResult(command="scripts/bench", database="sqlite", articles=2000, machine="m")
+    bench.add(Measurement("API v2 listing (HTTP)", 4000, 10.0))
+    bench.add(Measurement("full export, all channels", 20000, full_seconds, 12, 150.0))
+    bench.add(Measurement("incremental export, 1 article changed", 1, incremental_seconds, 9))
+    bench.memory = memory
+    return bench
+
+
+def test_targets_are_met_when_the_numbers_reach_them():
+    met = targets(result(full_seconds=4.0, incremental_seconds=0.05, memory={1000: 100, 4000: 105}))
+    assert [target.met for target in met] == [True, True, True]
+    assert met[0].measured == "12.5x"
+
+
+def test_targets_are_missed_when_the_numbers_fall_short():
+    missed = targets(
+        result(full_seconds=10.0, incremental_seconds=1.0, memory={1000: 100, 4000: 120})
+    )
+    assert [target.met for target in missed] == [False, False, False]
+
+
+def test_the_docs_section_of_one_database_is_replaced_and_the_rest_kept(tmp_path):
+    docs = tmp_path / "benchmarks.md"
+    docs.write_text("# Benchmarks\n\nIntro kept.\n", encoding="utf-8")
+    update_docs(docs, result(4.0, 0.05, {1000: 100, 4000: 105}))
+    update_docs(docs, result(5.0, 0.05, {1000: 100, 4000: 105}))
+    text = docs.read_text(encoding="utf-8")
+    assert text.startswith("# Benchmarks\n\nIntro kept.\n")
+    assert text.count("<!-- bench:sqlite:start -->") == 1
+    assert "| full export, all channels | 20,000 | 5.00 | 4,000.0 | 10.00 |" in text
+    assert "Command: `scripts/bench`" in render(result(4.0, 0.05, {}))
