@@ -1,22 +1,68 @@
-"""Stream the exportable articles in batches of translation groups, in one database query.
+"""Stream the articles to render in batches of translation groups, in one database query.
 
 A translation group is every visible page of one article (one translation key) in the languages
 an export needs. Pages arrive ordered by translation key from a single streaming query that also
 joins the translation record (``AppliedTranslation``) and its source page's live revision, so
-neither translation status nor up-to-dateness costs a query per page.
+neither translation status nor up-to-dateness costs a query per page. Rows are read as values,
+not model instances: an export needs a dozen columns and the stored body JSON, and building an
+``ArticlePage`` per row would cost more than rendering it. Gates, which expect pages, get
+``ArticlePage`` instances built from the same row (``PageContent.as_page``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import json
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import groupby
+from typing import Any
 
-from django.db.models import F
+import orjson
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import CharField, TextField
+from django.db.models.functions import Cast
+from wagtail.models import Locale
 
 from cms.articles.models import ArticlePage
 
-from .directory import PageDirectory
+from .directory import Visibility, canonical_key
+
+COLUMNS = (
+    "id",
+    "_key",
+    "locale__language_code",
+    "locale_id",
+    "title",
+    "slug",
+    "search_description",
+    "live_revision_id",
+    "first_published_at",
+    "last_published_at",
+    "alias_of_id",
+    "_body",
+    "applied_translation__id",
+    "applied_translation__complete",
+    "applied_translation__translated",
+    "applied_translation__total",
+    "applied_translation__source_revision_id",
+    "applied_translation__source_page__live_revision_id",
+)
+# The ArticlePage fields a gate's page carries (the rest is deferred).
+PAGE_FIELDS = (
+    "id",
+    "page_ptr_id",
+    "translation_key",
+    "locale_id",
+    "title",
+    "slug",
+    "search_description",
+    "live_revision_id",
+    "first_published_at",
+    "last_published_at",
+    "alias_of_id",
+    "body",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,44 +75,91 @@ class TranslationRecord:
     total: int
 
 
+@dataclass(slots=True)
+class PageContent:
+    """One visible article page, as an export reads it."""
+
+    pk: int
+    translation_key: str
+    language: str
+    locale_id: int
+    title: str
+    slug: str
+    search_description: str
+    live_revision_id: int | None
+    first_published_at: datetime | None
+    last_published_at: datetime | None
+    alias_of_id: int | None
+    body_raw: list[dict[str, Any]]  # the body as stored: [{type, value, id}]
+    translation_record: TranslationRecord | None
+
+    def as_page(self, locales: dict[str, Locale]) -> ArticlePage:
+        """An ``ArticlePage`` with this row's fields loaded and the others deferred."""
+        values = {
+            "id": self.pk,
+            "page_ptr_id": self.pk,
+            "translation_key": self.translation_key,
+            "locale_id": self.locale_id,
+            "title": self.title,
+            "slug": self.slug,
+            "search_description": self.search_description,
+            "live_revision_id": self.live_revision_id,
+            "first_published_at": self.first_published_at,
+            "last_published_at": self.last_published_at,
+            "alias_of_id": self.alias_of_id,
+            "body": ArticlePage._meta.get_field("body").to_python(self.body_raw),
+        }
+        concrete = [f.attname for f in ArticlePage._meta.concrete_fields if f.attname in values]
+        page = ArticlePage.from_db(DEFAULT_DB_ALIAS, concrete, [values[name] for name in concrete])
+        locale = locales.get(self.language)
+        if locale is None:
+            locale = locales[self.language] = Locale(pk=self.locale_id, language_code=self.language)
+        page.locale = locale
+        return page
+
+
 @dataclass
 class ArticleGroup:
     """The visible pages of one article, by language code."""
 
     translation_key: str
-    pages: dict[str, ArticlePage] = field(default_factory=dict)
+    pages: dict[str, PageContent] = field(default_factory=dict)
 
 
 def iter_article_batches(
-    directory: PageDirectory, languages: Iterable[str], batch_size: int
+    visibility: Visibility,
+    languages: Iterable[str],
+    batch_size: int,
+    keys: Collection[str] | None = None,
 ) -> Iterator[list[ArticleGroup]]:
     """Yield lists of about ``batch_size`` pages, never splitting a translation group.
 
-    Each page carries ``translation_record`` (a ``TranslationRecord`` or None when no catalog
-    was ever applied to it, as for source pages and hand-made translations).
+    ``keys`` limits the query to those translation keys (an incremental run). Groups arrive in
+    translation-key order.
     """
-    pages = (
-        ArticlePage.objects.filter(directory.visible_filter())
-        .filter(locale__language_code__in=sorted(set(languages)))
-        .select_related("locale")
+    pages = ArticlePage.objects.filter(visibility.filter()).filter(
+        locale__language_code__in=sorted(set(languages))
+    )
+    if keys is not None:
+        pages = pages.filter(translation_key__in=sorted(keys))
+    rows = (
+        pages.order_by("translation_key", "locale__language_code")
+        # Key and body as text: building uuid and StreamValue objects costs more than the
+        # rest of the row; the body's JSON is decoded below, once.
         .annotate(
-            _record_id=F("applied_translation__id"),
-            _record_complete=F("applied_translation__complete"),
-            _record_translated=F("applied_translation__translated"),
-            _record_total=F("applied_translation__total"),
-            _record_source_revision=F("applied_translation__source_revision_id"),
-            _source_live_revision=F("applied_translation__source_page__live_revision_id"),
+            _key=Cast("translation_key", output_field=CharField()),
+            _body=Cast("body", output_field=TextField()),
         )
-        .order_by("translation_key", "locale__language_code")
+        .values_list(*COLUMNS)
     )
     batch: list[ArticleGroup] = []
     size = 0
-    stream = pages.iterator(chunk_size=max(batch_size, 100))
-    for key, members in groupby(stream, key=lambda page: page.translation_key):
-        group = ArticleGroup(str(key))
-        for page in members:
-            page.translation_record = _record(page)
-            group.pages[page.locale.language_code] = page
+    stream = rows.iterator(chunk_size=max(batch_size, 100))
+    for key, members in groupby(stream, key=lambda row: row[1]):
+        group = ArticleGroup(canonical_key(key))
+        for row in members:
+            page = _content(row, group.translation_key)
+            group.pages[page.language] = page
         batch.append(group)
         size += len(group.pages)
         if size >= batch_size:
@@ -76,17 +169,65 @@ def iter_article_batches(
         yield batch
 
 
-def _record(page: ArticlePage) -> TranslationRecord | None:
-    if page._record_id is None:
-        return None
-    return TranslationRecord(
-        complete=page._record_complete,
-        # The translation reflects the source only if it was built from the source's live
-        # revision; a source that is no longer live makes every translation stale.
-        up_to_date=(
-            page._source_live_revision is not None
-            and page._record_source_revision == page._source_live_revision
-        ),
-        translated=page._record_translated,
-        total=page._record_total,
+def _content(row: tuple, key: str) -> PageContent:
+    (
+        pk,
+        _key,
+        language,
+        locale_id,
+        title,
+        slug,
+        summary,
+        revision,
+        first_published,
+        last_published,
+        alias_of,
+        body_text,
+        record_id,
+        complete,
+        translated,
+        total,
+        source_revision,
+        source_live_revision,
+    ) = row
+    record = None
+    if record_id is not None:
+        record = TranslationRecord(
+            complete=complete,
+            # The translation reflects the source only if it was built from the source's live
+            # revision; a source that is no longer live makes every translation stale.
+            up_to_date=source_live_revision is not None and source_revision == source_live_revision,
+            translated=translated,
+            total=total,
+        )
+    return PageContent(
+        pk,
+        key,
+        language,
+        locale_id,
+        title,
+        slug,
+        summary,
+        revision,
+        first_published,
+        last_published,
+        alias_of,
+        _decode_body(body_text),
+        record,
     )
+
+
+def _decode_body(text: str | None) -> list[dict[str, Any]]:
+    """The stored body's children, as ``StreamField`` would read them (bad JSON: empty)."""
+    try:
+        children = orjson.loads(text) if text else []
+    except orjson.JSONDecodeError:
+        try:  # what orjson refuses and json takes (NaN, huge integers, lone surrogates)
+            children = json.loads(text)
+        except ValueError:
+            return []
+    # As StreamBlock.to_python: the JSON representation is a list of dicts (it looks at the
+    # first); anything else is not a stream Wagtail would read from the database.
+    if isinstance(children, list) and (not children or isinstance(children[0], dict)):
+        return children
+    return []

@@ -1,10 +1,17 @@
-"""One channel's export run: planned documents in, a new published tree (or a dry run) out."""
+"""One channel's export run: rendered documents in, a new published tree (or a dry run) out.
+
+A run is a *rebuild* (every translation group rendered; indexes, manifest and journal encoded
+from what was rendered) or *incremental* (only the groups whose inputs changed are rendered, and
+the published indexes, manifest and journal are edited, see ``splice``). Incremental needs the
+current tree's state (``state.py``) built from the same static inputs, and no ``--full``.
+Either way a file whose bytes did not change keeps the current tree's inode, and nothing is
+staged before the run knows it will publish (so a run that changes nothing touches nothing).
+"""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,14 +20,40 @@ from typing import Any
 from .batches import ArticleGroup
 from .channels import Channel
 from .directory import PageDirectory
-from .documents import SCHEMA_VERSION, alternate, article_document, index_entry, timestamp
-from .journal import DELETE, UPSERT, Change, next_journal, same_history
+from .documents import SCHEMA_VERSION, GroupRenderer, alternate, index_entry, timestamp
+from .errors import ExportError
+from .facts import FactChanges
+from .journal import DELETE, UPSERT, Change, encode_journal, next_journal, splice_journal
 from .plan import Skip, plan_group
 from .schema import channel_schemas
-from .serialize import dump_json, sha256_hex
-from .tree import CHANGES, MANIFEST, PublishedTree, StagingTree, read_published, remove_old_trees
+from .serialize import dump_json, encode_json, sha256_hex
+from .splice import (
+    SortedEntries,
+    index_entries,
+    manifest_files,
+    manifest_member,
+    member_file,
+    region,
+)
+from .state import SLUG_TAKEN, ExportState, GroupRecord, SkipRecord, write_state
+from .tree import (
+    CHANGES,
+    MANIFEST,
+    PublishedTree,
+    StagingTree,
+    mirror,
+    read_published,
+    remove_old_trees,
+    retired_tree,
+    write_spare,
+)
+# How many files of trees no longer needed an incremental run deletes: a few, plus as many as
+# it wrote. Freeing an inode costs more than writing a small file, and a tree replaced by a
+# --full run frees thousands; rebuilds, which touch every file anyway, delete them all.
+CLEANUP_FILES = 10
 
 ARTICLE_PATH = re.compile(r"^(?P<locale>[^/]+)/articles/(?P<slug>[^/]+)\.json$")
+FileEntry = tuple[str, int]  # sha256, size
 
 
 @dataclass
@@ -38,6 +71,17 @@ class ChannelReport:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class _Document:
+    """What finishing a run needs of one rendered document (its bytes are already staged)."""
+
+    path: str
+    locale: str
+    slug: str
+    member: bytes  # its manifest member, as ``splice.manifest_files`` holds it
+    entry: bytes  # its index entry, encoded
+
+
 class ChannelExport:
     """Collects one channel's documents during a run and publishes them at the end."""
 
@@ -53,6 +97,8 @@ class ChannelExport:
         fsync: bool,
         now: datetime,
         retention: timedelta,
+        static: str | None,
+        facts: str,
     ) -> None:
         self.channel = channel
         self.root = root
@@ -61,65 +107,209 @@ class ChannelExport:
         self.full = full
         self.now = now
         self.retention = retention
+        self.static = static
+        self.facts = facts
         self.previous: PublishedTree = read_published(root, channel.name)
-        self.staging = None if dry_run else StagingTree(root, channel.name, fsync=fsync)
-        self.files: dict[str, dict[str, Any]] = {}
-        self.index: dict[str, list[dict[str, Any]]] = {code: [] for code in channel.locales}
+        state = self.previous.state
+        # No static digest (a gate without a fingerprint) means no run can be incremental.
+        self.incremental = (
+            not full and static is not None and state is not None and state.static == static
+        )
+        self.stale: set[str] | None = None  # the groups an incremental run renders
+        self.staging = None
+        if not dry_run:
+            self.staging = StagingTree(
+                root,
+                channel.name,
+                fsync=fsync,
+                current=self.previous.path,
+                spare=self.previous.spare,
+            )
+        self.documents: list[_Document] = []
+        self.groups: list[GroupRecord] = []
+        self.skips: list[SkipRecord] = []
         self.owners: dict[str, str] = {}  # article path → translation key
         self.changes: list[Change] = []
+        self.written: set[str] = set()  # paths given new content in the staging tree
         self.report = ChannelReport(channel.name, sequence=self.previous.sequence)
         if self.previous.problem:
             self.report.notes.append(self.previous.problem)
+        self.prefixes: dict[str, str | None] = {}  # URL prefixes the run used, for the state
+        self.routing = ""  # digest of what they were computed from
+        self._previous_members: SortedEntries | None = None
+        self._new_members: dict[str, bytes] = {}  # rebuilds only: path → manifest member
+
+    # Deciding what to render
+
+    def stale_keys(self, changes: FactChanges, collisions: set[str]) -> set[str] | None:
+        """The translation groups this run must render for the channel; None for all of them.
+
+        A group is stale when one of its pages changed, when a page it links to changed, or
+        when it takes part in a slug collision (which article gets a path depends on the
+        others, so all of them are rendered, in order).
+        """
+        state = self.previous.state
+        if not self.incremental or state is None:
+            return None
+        stale = set(changes.keys) | collisions | state.collided()
+        for key in changes.keys:
+            stale.update(state.dependents(f"k:{key}"))
+        for page_id in changes.page_ids:
+            stale.update(state.dependents(f"p:{page_id}"))
+        self.stale = stale
+        return stale
+
+    def wants(self, key: str) -> bool:
+        """Whether the group with translation key ``key`` is rendered for this channel."""
+        return self.stale is None or key in self.stale
+
+    # Rendering
 
     def add(
         self,
-        groups: Sequence[ArticleGroup],
+        group: ArticleGroup,
+        renderer: GroupRenderer,
         directory: PageDirectory,
-        blocked: Mapping[int, Sequence[str]],
+        blocked: dict[int, list[str]],
     ) -> None:
-        """Render and stage the documents of a batch of articles."""
-        for group in groups:
-            planned, skipped = plan_group(
-                group,
-                self.channel,
-                self.source_language,
-                blocked,
-                lambda page_id: directory.relative_url(page_id) is not None,
-            )
-            self.report.skipped.extend(skipped)
-            kept = []
-            for document in planned:
-                owner = self.owners.setdefault(document.path, document.translation_key)
-                if owner != document.translation_key:
-                    self.report.skipped.append(
-                        Skip(document.language, document.page.slug, f"slug taken by {owner}")
-                    )
-                else:
-                    kept.append(document)
-            links = [alternate(document, self.channel, directory) for document in kept]
-            for document in kept:
-                others = [link for link in links if link["locale"] != document.language]
-                article = article_document(
-                    document, self.channel, directory, others, self.source_language
-                )
-                self._add_article(document.path, article)
+        """Render and stage the documents of one translation group."""
+        planned, skipped = plan_group(
+            group,
+            self.channel,
+            self.source_language,
+            blocked,
+            lambda page_id: directory.relative_url(page_id) is not None,
+        )
+        kept = []
+        for document in planned:
+            owner = self.owners.setdefault(document.path, document.translation_key)
+            if owner != document.translation_key:
+                skipped.append(Skip(document.language, document.page.slug, SLUG_TAKEN + owner))
+            else:
+                kept.append(document)
+        links = [alternate(document, self.channel, directory) for document in kept]
+        for document in kept:
+            others = [link for link in links if link["locale"] != document.language]
+            data, header = renderer.document(document, self.channel, others)
+            self._add_article(document.path, data, header)
+        key = group.translation_key
+        self.report.skipped.extend(skipped)
+        self.skips.extend(SkipRecord(key, s.language, s.slug, s.reason) for s in skipped)
+        if kept or skipped:
+            depends_on = {
+                f"k:{directory.key_of(page_id)}" if directory.key_of(page_id) else f"p:{page_id}"
+                for page_id in renderer.linked
+            }
+            paths = tuple(document.path for document in kept)
+            self.groups.append(GroupRecord(key, paths, tuple(sorted(depends_on))))
+
+    def _add_article(self, path: str, data: bytes, header: dict[str, Any]) -> None:
+        sha256, size = sha256_hex(data), len(data)
+        same = self._stage(path, data, (sha256, size))
+        member = manifest_member(path, sha256, size)
+        entry = encode_json(index_entry(header, path, sha256))
+        self.documents.append(_Document(path, header["locale"], header["slug"], member, entry))
+        if same:
+            self.report.unchanged += 1
+            return
+        self.report.written.append(path)
+        self.changes.append(
+            Change(UPSERT, path, header["id"], header["locale"], header["slug"], sha256)
+        )
+
+    def _stage(self, path: str, data: bytes, entry: FileEntry) -> bool:
+        """Stage a file; return whether the current tree has the same bytes at ``path``."""
+        same = self._previous_entry(path) == entry
+        if not self.incremental:
+            self._new_members[path] = manifest_member(path, *entry)
+        if self.staging is not None and (self.full or not same):
+            self.staging.write(path, data)
+            self.written.add(path)
+        return same
+
+    def _previous_entry(self, path: str) -> FileEntry | None:
+        """``(sha256, size)`` of ``path`` in the current tree, or None."""
+        if self.previous.path is None:
+            return None
+        if self.incremental:
+            member = self._previous_manifest().get(path.encode())
+            return None if member is None else member_file(member)
+        entry = self.previous.files.get(path)
+        return None if entry is None else (entry["sha256"], entry["size"])
+
+    def _previous_manifest(self) -> SortedEntries:
+        if self._previous_members is None:
+            self._previous_members = manifest_files()
+            if self.previous.manifest_bytes:
+                files = region(self.previous.manifest_bytes, b'"files":{', b"}}\n")[1]
+                self._previous_members.load(files)
+        return self._previous_members
+
+    # Publishing
 
     def finish(self) -> ChannelReport:
         """Write indexes, schemas, journal and manifest; switch to the new tree if it differs."""
+        if self.incremental:
+            files, journal, history_changed = self._splice()
+        else:
+            files, journal, history_changed = self._rebuild()
         self.report.skipped.sort(key=lambda skip: (skip.language, skip.slug))
         self.report.written.sort()
-        for locale, entries in self.index.items():
-            entries.sort(key=lambda entry: entry["slug"])
-            index = {
-                "schema_version": SCHEMA_VERSION,
-                "channel": self.channel.name,
-                "locale": locale,
-                "articles": entries,
-            }
-            self._put(f"{locale}/index.json", dump_json(index))
+        unchanged = (
+            self.previous.path is not None
+            and not self.full
+            and not self.changes
+            and not self.report.other_files
+            and not history_changed
+        )
+        if unchanged:
+            self.abort()
+            if self.staging is not None:
+                self._clean_up()  # what killed runs left behind
+            return self.report
+        files.set(CHANGES.encode(), self._put(CHANGES, journal))
+        sequence = _journal_sequence(journal)
+        self.report.sequence = sequence
+        if self.staging is None:
+            return self.report  # a dry run stops before anything is published
+        self._complete(files)
+        self.staging.write(MANIFEST, self._manifest(files, sequence))  # last: the tree is whole
+        self.written.add(MANIFEST)
+        write_state(self.root, self._state(sequence))
+        self.staging.switch()
+        self.report.published = True
+        self._prepare_spare(files)
+        self._clean_up()
+        return self.report
+
+    def _clean_up(self) -> None:
+        budget = None
+        if self.incremental:
+            budget = CLEANUP_FILES + len(self.written) + len(self.report.deleted)
+        remove_old_trees(self.root, self.channel.name, budget)
+
+    def abort(self) -> None:
+        """Throw away the staged tree; the published one was never touched."""
+        if self.staging is not None:
+            self.staging.discard()
+
+    def _rebuild(self) -> tuple[SortedEntries, bytes, bool]:
+        by_locale: dict[str, list[tuple[str, bytes]]] = {code: [] for code in self.channel.locales}
+        for document in self.documents:
+            by_locale[document.locale].append((document.slug, document.entry))
+        for locale, entries in by_locale.items():
+            entries.sort()
+            joined = b",".join(entry for _slug, entry in entries)
+            self._put(f"{locale}/index.json", self._index(locale, joined))
         for name, schema in channel_schemas(self.channel).items():
             self._put(f"schema/{name}", dump_json(schema))
-        self._record_deletions()
+        produced = {document.path for document in self.documents}
+        latest = {entry["path"]: entry for entry in (self.previous.journal or {}).get("entries", ())}
+        gone = sorted(
+            path for path in self.previous.files if ARTICLE_PATH.match(path) and path not in produced
+        )
+        for path in gone:
+            self._tombstone(path, (latest.get(path) or self._read_previous_json(path)).get("id", ""))
         journal = next_journal(
             self.channel.name,
             self.previous.journal,
@@ -128,85 +318,176 @@ class ChannelExport:
             self.now,
             self.retention,
         )
-        previous_files = dict(self.previous.files)
-        previous_files.pop(CHANGES, None)
-        unchanged = (
-            self.previous.path is not None
-            and not self.full
-            and not self.changes
-            and previous_files == self.files
-            and same_history(self.previous.journal, journal)
+        previous = self.previous.journal
+        same = previous is not None and (
+            previous.get("entries") == journal["entries"]
+            and previous.get("compacted_through") == journal["compacted_through"]
         )
-        if unchanged:
-            self.abort()
-            if self.staging is not None:
-                remove_old_trees(self.root, self.channel.name)
-            return self.report
-        self._put(CHANGES, dump_json(journal))
-        manifest = {
+        files = manifest_files()
+        files.items = sorted(self._new_members.values(), key=files.key)
+        return files, encode_journal(journal), not same
+
+    def _splice(self) -> tuple[SortedEntries, bytes, bool]:
+        state = self.previous.state
+        files = self._previous_manifest().copy()
+        owners: dict[str, str] = {}  # old article path → translation key
+        for key in self.stale:
+            record = state.group(key)
+            if record is not None:
+                owners.update(dict.fromkeys(record.paths, key))
+        produced = {document.path for document in self.documents}
+        self.report.unchanged += state.documents - len(owners)
+        self.report.skipped.extend(
+            Skip(s.language, s.slug, s.reason)
+            for s in state.skip_records()
+            if s.key not in self.stale
+        )
+        gone = sorted(set(owners) - produced)
+        # A document with the same bytes has the same index entry and manifest member: only
+        # the written and the gone ones change the indexes and the manifest.
+        written = set(self.report.written)
+        changed = [document for document in self.documents if document.path in written]
+        for locale in self.channel.locales:
+            removed = [path for path in gone if path.startswith(f"{locale}/")]
+            added = [document for document in changed if document.locale == locale]
+            if not removed and not added:
+                continue
+            path = f"{locale}/index.json"
+            entries = index_entries()
+            previous = self._read_previous(path)
+            if previous:
+                entries.load(region(previous, b'"articles":[', b"]}\n")[1])
+            for old in removed:
+                entries.set(ARTICLE_PATH.match(old)["slug"].encode(), None)
+            for document in added:
+                entries.set(document.slug.encode(), entries.strip(document.entry))
+            files.set(path.encode(), self._put(path, self._index(locale, entries.render())))
+        for path in gone:
+            files.set(path.encode(), None)
+            self._tombstone(path, owners[path])
+        for document in changed:
+            files.set(document.path.encode(), document.member)
+        journal, changed = splice_journal(
+            self.channel.name,
+            self.previous.journal_bytes,
+            self.floor,
+            self.changes,
+            self.now,
+            self.retention,
+        )
+        return files, journal, changed
+
+    def _tombstone(self, path: str, identity: str) -> None:
+        match = ARTICLE_PATH.match(path)
+        self.changes.append(Change(DELETE, path, identity, match["locale"], match["slug"]))
+        self.report.deleted.append(path)
+
+    def _index(self, locale: str, joined: bytes) -> bytes:
+        head = {
             "schema_version": SCHEMA_VERSION,
             "channel": self.channel.name,
-            "sequence": journal["sequence"],
+            "locale": locale,
+            "articles": [],
+        }
+        return encode_json(head)[:-2] + joined + b"]}\n"
+
+    def _manifest(self, files: SortedEntries, sequence: int) -> bytes:
+        head = {
+            "schema_version": SCHEMA_VERSION,
+            "channel": self.channel.name,
+            "sequence": sequence,
             "generated_at": timestamp(self.now),
             "locales": list(self.channel.locales),
-            "files": dict(sorted(self.files.items())),
+            "files": {},
         }
-        self.report.sequence = journal["sequence"]
-        if self.staging is None:
-            return self.report  # a dry run stops before anything is published
-        self.staging.write(MANIFEST, dump_json(manifest))  # last: a tree with a manifest is whole
-        self.staging.switch()
-        self.report.published = True
-        remove_old_trees(self.root, self.channel.name)
-        return self.report
+        return encode_json(head)[:-2] + files.render() + b"}}\n"
 
-    def abort(self) -> None:
-        """Throw away the staged tree; the published one was never touched."""
-        if self.staging is not None:
-            self.staging.discard()
-
-    def _add_article(self, path: str, article: dict[str, Any]) -> None:
-        data = dump_json(article)
-        sha256, same = self._put(path, data)
-        self.index[article["locale"]].append(index_entry(article, path, sha256))
-        if same:
-            self.report.unchanged += 1
-            return
-        self.report.written.append(path)
-        self.changes.append(
-            Change(UPSERT, path, article["id"], article["locale"], article["slug"], sha256)
-        )
-
-    def _put(self, path: str, data: bytes) -> tuple[str, bool]:
-        """Stage one file; return its sha256 and whether the published tree has the same bytes."""
-        sha256 = sha256_hex(data)
-        entry = {"sha256": sha256, "size": len(data)}
-        self.files[path] = entry
-        same = self.previous.files.get(path) == entry
-        if not same and not ARTICLE_PATH.match(path) and path != CHANGES:
+    def _put(self, path: str, data: bytes) -> bytes:
+        """Stage a file other than an article; return its manifest member."""
+        entry = (sha256_hex(data), len(data))
+        if not self._stage(path, data, entry) and path != CHANGES:
             self.report.other_files.append(path)
-        if self.staging is not None:
-            reuse = same and not self.full and self.previous.path is not None
-            if not (reuse and self.staging.link(path, self.previous.path, len(data))):
-                self.staging.write(path, data)
-        return sha256, same
+        return manifest_member(path, *entry)
 
-    def _record_deletions(self) -> None:
-        """Tombstones for the previous tree's articles this run did not produce."""
-        latest = {}
-        for entry in (self.previous.journal or {}).get("entries", ()):
-            latest[entry["path"]] = entry
-        for path in sorted(self.previous.files):
-            match = ARTICLE_PATH.match(path)
-            if not match or path in self.files:
-                continue
-            known = latest.get(path) or self._read_previous(path)
-            identity = known.get("id", "")
-            self.changes.append(Change(DELETE, path, identity, match["locale"], match["slug"]))
-            self.report.deleted.append(path)
+    def _complete(self, files: SortedEntries) -> None:
+        """Give every path of the new tree that was not written the current tree's file.
 
-    def _read_previous(self, path: str) -> dict[str, Any]:
+        A recycled tree already holds the current tree's file except at the paths recorded as
+        differing, and holds files the new tree must not have (deleted documents, and the
+        paths that differed). A tree built from nothing needs every unchanged file linked.
+        """
+        staging = self.staging
+        if staging.recycled:
+            candidates = set(staging.differs) | set(self.report.deleted)
+            if not self.incremental:
+                candidates |= set(self.previous.files)
+        else:
+            candidates = {files.key(item).decode() for item in files.items}
+        for path in sorted(candidates - self.written - {MANIFEST}):
+            member = files.get(path.encode())
+            if member is None:
+                staging.remove(path)
+            elif not staging.keep(path, member_file(member)[1]):
+                raise ExportError(
+                    f"{self.previous.path / path} was changed or removed outside "
+                    "export_channels; run export_channels --full to rewrite every file"
+                )
+
+    def _state(self, sequence: int) -> ExportState:
+        previous = self.previous.state
+        new = ExportState(
+            channel=self.channel.name,
+            tree=self.staging.create().name,
+            static=self.static or "",
+            sequence=sequence,
+            documents=self.report.unchanged + len(self.report.written),
+            prefixes=self.prefixes,
+            routing=self.routing,
+            facts=self.facts,
+        )
+        if self.incremental and previous is not None:
+            previous.replace_groups(self.stale, self.groups, self.skips)
+            new.groups, new.links, new.skips = previous.groups, previous.links, previous.skips
+        else:
+            new.groups = sorted(record.line() for record in self.groups)
+            new.links = sorted(f"{d}\t{r.key}" for r in self.groups for d in r.depends_on)
+            new.skips = sorted(record.line() for record in self.skips)
+        return new
+
+    def _prepare_spare(self, files: SortedEntries) -> None:
+        """Record the tree the next run starts from, and where it differs from the new one.
+
+        That is the tree just replaced, which differs where this run wrote or deleted; after
+        a ``--full`` run (every file has a new inode) or a first export, a mirror of the new
+        tree.
+        """
+        tree = self.staging.path
+        previous = self.previous.path
+        retired = None if previous is None else retired_tree(self.root, previous.name)
+        if self.full or previous is None:
+            paths = [files.key(item).decode() for item in files.items] + [MANIFEST]
+            spare, differs = mirror(self.root, self.channel.name, tree, paths), set()
+            retired = None if previous is None else previous.name
+        else:
+            spare, differs = previous, self.written | set(self.report.deleted)
+        write_spare(self.root, tree.name, spare, differs, retired)
+
+    def _read_previous(self, path: str) -> bytes:
+        if self.previous.path is None:
+            return b""
         try:
-            return json.loads((self.previous.path / path).read_bytes())
-        except (OSError, ValueError, TypeError):
+            return (self.previous.path / path).read_bytes()
+        except OSError:
+            return b""
+
+    def _read_previous_json(self, path: str) -> dict[str, Any]:
+        try:
+            return json.loads(self._read_previous(path))
+        except (ValueError, TypeError):
             return {}
+
+
+def _journal_sequence(journal: bytes) -> int:
+    marker = b'"sequence":'
+    start = journal.index(marker) + len(marker)
+    return int(journal[start : journal.index(b",", start)])

@@ -3,17 +3,23 @@
 Wagtail answers "what is this page's URL?" one page at a time (and, without a request to cache
 on, with a site lookup each time). An export needs the URL of every exported page, of every page
 linked from rich text and of every alternate, so it loads the page tree's routing facts once:
-every live, public, non-expired page's tree path, URL path, locale and translation key, the
-site roots and the view restrictions. URLs are then computed without touching the database.
+every live, public, non-expired page's URL path, locale and translation key, the site roots and
+the view restrictions. URLs are then computed without touching the database.
+
+A full run loads every visible page; an incremental run loads only the translation groups it
+renders and the groups its rich text links to (``PageDirectory.load(..., keys=, page_ids=)``).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from wagtail.models import Page, PageViewRestriction, Site
@@ -21,11 +27,21 @@ from wagtail.models import Page, PageViewRestriction, Site
 from cms.articles.models import ArticlePage
 
 
+# URL paths made of ASCII slug segments ("thread-lifting/"), which reverse() leaves as they are.
+PLAIN_PATH = re.compile(r"(?:[A-Za-z0-9_-]+/)*")
+
+
+def canonical_key(raw: str) -> str:
+    """A translation key as text: SQLite stores uuids as 32 hex digits, the rest with dashes."""
+    if len(raw) == 32:
+        raw = f"{raw[:8]}-{raw[8:12]}-{raw[12:16]}-{raw[16:20]}-{raw[20:]}"
+    return raw.lower()
+
+
 @dataclass(frozen=True, slots=True)
 class DirectoryEntry:
     """What routing needs to know about one live page."""
 
-    path: str  # the treebeard materialised path, for ancestry
     url_path: str
     translation_key: str
     language: str
@@ -40,6 +56,23 @@ def visible_pages_filter(now: datetime, restricted_paths: tuple[str, ...]) -> Q:
     return condition
 
 
+@dataclass(frozen=True)
+class Visibility:
+    """Which pages a channel may see at one instant: the rule, with the restrictions loaded."""
+
+    now: datetime
+    restricted_paths: tuple[str, ...]
+
+    @classmethod
+    def load(cls, now: datetime | None = None) -> Visibility:
+        """The view restrictions as they are now (one query)."""
+        restricted = PageViewRestriction.objects.values_list("page__path", flat=True)
+        return cls(now or timezone.now(), tuple(sorted(set(restricted))))
+
+    def filter(self) -> Q:
+        return visible_pages_filter(self.now, self.restricted_paths)
+
+
 class PageDirectory:
     """Every page a channel may see, with URLs computed from the tree instead of queried."""
 
@@ -47,45 +80,55 @@ class PageDirectory:
         self,
         entries: dict[int, DirectoryEntry],
         site_roots: list[tuple[str, str]],
-        restricted_paths: tuple[str, ...],
-        now: datetime,
+        visibility: Visibility,
+        prefixes: dict[str, str | None] | None = None,
     ) -> None:
         self.entries = entries
-        self.restricted_paths = restricted_paths
-        self.now = now
+        self.visibility = visibility
         # Most specific root first, so a page below a nested site root gets that site's prefix.
         self._roots = sorted(site_roots, key=lambda root: len(root[0]), reverse=True)
+        self.site_roots = sorted(site_roots)
         self._by_key = {(e.translation_key, e.language): pk for pk, e in entries.items()}
         self._relative_urls: dict[int, str | None] = {}
+        # The URL prefix of each site root language, from reverse(), or as an earlier run found.
+        self.prefixes: dict[str, str | None] = dict(prefixes or {})
 
     @classmethod
-    def load(cls, now: datetime | None = None) -> PageDirectory:
-        """Snapshot the live page tree in three queries, whatever the number of pages.
+    def load(
+        cls,
+        visibility: Visibility | None = None,
+        *,
+        keys: Collection[str] | None = None,
+        page_ids: Collection[int] | None = None,
+        site_roots: list[tuple[str, str]] | None = None,
+        prefixes: dict[str, str | None] | None = None,
+    ) -> PageDirectory:
+        """Snapshot the live page tree: every visible page, or only some translation groups.
 
-        (Four when Django's content-type cache is cold.)
+        With ``keys`` or ``page_ids``, only the groups of those translation keys and of those
+        pages are loaded (the pages an incremental run renders or links to). Two queries
+        (three when Django's content-type cache is cold), whatever the number of pages.
         """
-        now = now or timezone.now()
-        restricted = tuple(
-            sorted(set(PageViewRestriction.objects.values_list("page__path", flat=True)))
-        )
+        visibility = visibility or Visibility.load()
         article_type = ContentType.objects.get_for_model(ArticlePage).pk
-        rows = (
-            Page.objects.filter(visible_pages_filter(now, restricted))
-            .values_list(
-                "id",
-                "path",
-                "url_path",
-                "translation_key",
-                "locale__language_code",
-                "content_type_id",
-            )
-            .order_by()
-        )
+        pages = Page.objects.filter(visibility.filter())
+        if keys is not None or page_ids is not None:
+            linked = Page.objects.filter(id__in=list(page_ids or ())).values("translation_key")
+            pages = pages.filter(Q(translation_key__in=list(keys or ())) | Q(translation_key__in=linked))
+        rows = pages.values_list(
+            "id",
+            "url_path",
+            # As text: uuid objects cost more to build than the rest of the row.
+            Cast("translation_key", output_field=CharField()),
+            "locale__language_code",
+            "content_type_id",
+        ).order_by()
         entries = {
-            pk: DirectoryEntry(path, url_path, str(key), language, content_type == article_type)
-            for pk, path, url_path, key, language, content_type in rows.iterator(chunk_size=2000)
+            pk: DirectoryEntry(url_path, canonical_key(key), language, content_type == article_type)
+            for pk, url_path, key, language, content_type in rows.iterator(chunk_size=2000)
         }
-        return cls(entries, _site_roots(), restricted, now)
+        roots = site_roots if site_roots is not None else load_site_roots()
+        return cls(entries, roots, visibility, prefixes)
 
     def article_count(self, languages: set[str]) -> int:
         """How many articles (translation keys) have a visible page in one of ``languages``."""
@@ -99,7 +142,12 @@ class PageDirectory:
 
     def visible_filter(self) -> Q:
         """The same visibility rule, for queries that load full pages."""
-        return visible_pages_filter(self.now, self.restricted_paths)
+        return self.visibility.filter()
+
+    def key_of(self, page_id: int) -> str | None:
+        """The translation key of a visible page, or None."""
+        entry = self.entries.get(page_id)
+        return None if entry is None else entry.translation_key
 
     def relative_url(self, page_id: int) -> str | None:
         """The page's URL path with its locale prefix (``/en/thread-lifting/``), or None."""
@@ -132,17 +180,29 @@ class PageDirectory:
     def _route(self, url_path: str) -> str | None:
         for root_path, language in self._roots:
             if url_path.startswith(root_path):
-                # Wagtail's own rule (Page.get_url_parts): reverse the serve view in the
-                # language of the site root the page hangs below, so i18n_patterns adds /en/.
-                with translation.override(language):
-                    try:
-                        return reverse("wagtail_serve", args=(url_path[len(root_path) :],))
-                    except NoReverseMatch:
-                        return None
+                path = url_path[len(root_path) :]
+                if PLAIN_PATH.fullmatch(path):
+                    # What reverse() returns for such a path: the prefix, then the path as is
+                    # (nothing to quote). Reversing costs more than the rest of a document.
+                    if language not in self.prefixes:
+                        self.prefixes[language] = _reverse_serve("", language)
+                    prefix = self.prefixes[language]
+                    return None if prefix is None else prefix + path
+                return _reverse_serve(path, language)
         return None
 
 
-def _site_roots() -> list[tuple[str, str]]:
+def _reverse_serve(path: str, language: str) -> str | None:
+    # Wagtail's own rule (Page.get_url_parts): reverse the serve view in the language of the
+    # site root the page hangs below, so i18n_patterns adds /en/.
+    with translation.override(language):
+        try:
+            return reverse("wagtail_serve", args=(path,))
+        except NoReverseMatch:
+            return None
+
+
+def load_site_roots() -> list[tuple[str, str]]:
     """``(url_path, language)`` of every site root page and of each of its translations."""
     root_keys = Site.objects.values("root_page__translation_key")
     return list(

@@ -1,31 +1,45 @@
 """``export_channels``: publish the live articles to every configured channel in one pass.
 
-One streaming query feeds all selected channels at once; each channel builds its tree aside and
-switches to it at the end, atomically. The database work does not grow with the number of
-pages: a directory snapshot (three queries), one streaming query for the articles, one read and
-one upsert of the channels' sequence numbers. Gates do their own (bulk) work per batch.
+One pass renders each translation group once for all selected channels, and each channel
+builds its tree aside and switches to it at the end, atomically. A run is incremental when it
+can be: the page facts (``facts.py``) are compared with those the current trees were built from,
+and only the groups whose inputs changed are read and rendered. The database work does not grow
+with the number of pages: a handful of queries whatever the number of articles (view
+restrictions, facts, slug collisions, site roots, the directory, one streaming query for the
+articles, the channels' sequence numbers), plus what the gates do, in bulk, per batch.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import gc
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from wagtail.models import Locale
 
-from .batches import iter_article_batches
+from .batches import ArticleGroup, iter_article_batches
 from .builder import ChannelExport, ChannelReport
 from .channels import Channel, load_channels
-from .directory import PageDirectory
+from .directory import PageDirectory, Visibility, load_site_roots
+from .documents import GroupRenderer
 from .errors import ExportError
-from .gates import Gate, load_gates, run_gates
+from .facts import FactChanges, colliding_keys, compare_facts, load_facts
+from .fingerprint import digest, routing_inputs, static_fingerprint
+from .gates import Gate, gate_fingerprints, load_gates, run_gates
 from .models import ChannelState
+from .richtext import linked_pages
 from .tree import export_lock
 
 Progress = Callable[[int, int], None]
+# Above this many translation keys, an incremental run streams every article and skips the
+# unchanged ones rather than listing the keys in its query.
+KEY_FILTER_LIMIT = 2000
 
 
 @dataclass
@@ -60,8 +74,9 @@ def export_channels(
 ) -> ExportReport:
     """Export the selected channels (all by default) and return what changed.
 
-    Incremental unless ``full``: a document whose bytes equal the published one is hard-linked,
-    not rewritten. ``dry_run`` computes everything and writes nothing. Raises ``ExportError``
+    Incremental unless ``full``: only the documents whose inputs changed are rendered, and a
+    document whose bytes equal the published one keeps its file. ``full`` renders and rewrites
+    everything. ``dry_run`` computes everything and writes nothing. Raises ``ExportError``
     (configuration, lock, folder) before anything published is touched.
     """
     channels = select_channels(load_channels(), names)
@@ -76,9 +91,17 @@ def export_channels(
                 "channel", "sequence"
             )
         )
+        visibility = Visibility.load(now)
+        facts = load_facts(visibility)
+        site_roots = load_site_roots()
+        routing = routing_inputs(site_roots)
+        fingerprints = gate_fingerprints(gates)
         exports: list[ChannelExport] = []
         try:
             for channel in channels:
+                static = None
+                if fingerprints is not None:  # gates that may change their minds: no shortcuts
+                    static = static_fingerprint(channel, routing, fingerprints, source_language)
                 exports.append(
                     ChannelExport(
                         channel,
@@ -90,11 +113,25 @@ def export_channels(
                         fsync=settings.EXPORT_FSYNC,
                         now=now,
                         retention=timedelta(days=settings.EXPORT_TOMBSTONE_RETENTION_DAYS),
+                        static=static,
+                        facts=facts,
                     )
                 )
-            _render(exports, channels, gates, source_language, progress)
+            languages = {source_language, *(code for channel in channels for code in channel.locales)}
+            keys = _stale_keys(exports, visibility, languages, facts)
+            routing_digest = digest(routing)
+            prefixes = {}  # with the same routing inputs, the prefixes the last run found hold
             for export in exports:
-                report.channels.append(export.finish())
+                state = export.previous.state
+                if state is not None and state.routing == routing_digest:
+                    prefixes.update(state.prefixes)
+            with _collections_paused():
+                directory = _render(
+                    exports, gates, visibility, site_roots, prefixes, languages, keys, progress
+                )
+                for export in exports:
+                    export.prefixes, export.routing = directory.prefixes, routing_digest
+                    report.channels.append(export.finish())
             _record_sequences([c for c in report.channels if c.published], now)
         finally:
             for export in exports:
@@ -103,27 +140,111 @@ def export_channels(
     return report
 
 
+@contextmanager
+def _collections_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while rendering.
+
+    A run allocates millions of short-lived, acyclic objects (decoded bodies, rendered blocks),
+    and each collection walks every live object again: a tenth of the run. Reference counting
+    frees them anyway; the collector is restored (and catches up) at the end.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _stale_keys(
+    exports: list[ChannelExport], visibility: Visibility, languages: set[str], facts: str
+) -> set[str] | None:
+    """The translation keys to render for all channels together; None for every article."""
+    if not all(export.incremental for export in exports):
+        # Every article is rendered anyway: every channel rebuilds from what is rendered.
+        for export in exports:
+            export.incremental = False
+        return None
+    compared: dict[str, FactChanges] = {}  # channels exported together share their facts
+    for export in exports:
+        old = export.previous.state.facts
+        if old not in compared:
+            compared[old] = compare_facts(old, facts)
+    slugs = {slug for changes in compared.values() for slug in changes.slugs}
+    collisions = colliding_keys(visibility, languages, slugs)
+    keys: set[str] = set()
+    for export in exports:
+        keys |= export.stale_keys(compared[export.previous.state.facts], collisions)
+    return keys
+
+
 def _render(
     exports: list[ChannelExport],
-    channels: list[Channel],
     gates: list[tuple[str, Gate]],
-    source_language: str,
+    visibility: Visibility,
+    site_roots: list[tuple[str, str]],
+    prefixes: dict[str, str | None],
+    languages: set[str],
+    keys: set[str] | None,
     progress: Progress | None,
-) -> None:
-    directory = PageDirectory.load()
-    languages = {source_language, *(code for channel in channels for code in channel.locales)}
-    total = directory.article_count(languages)
+) -> PageDirectory:
+    """Render the articles (those of ``keys``, or all) for every channel; return the directory."""
+    source_language = settings.TRANSLATION_SOURCE_LOCALE
+    batch_size = settings.EXPORT_BATCH_SIZE
+    if keys is not None and len(keys) * len(languages) <= batch_size:
+        # A few articles changed: read them first, then load only the part of the page tree
+        # they need (their own groups and the pages they link to).
+        batches = [
+            [group for batch in iter_article_batches(visibility, languages, batch_size, keys)
+             for group in batch]
+        ]
+        linked = {page_id for group in batches[0] for page_id in _links_of(group)}
+        directory = PageDirectory.load(
+            visibility, keys=keys, page_ids=linked, site_roots=site_roots, prefixes=prefixes
+        )
+        total = len(batches[0])
+    else:
+        directory = PageDirectory.load(visibility, site_roots=site_roots, prefixes=prefixes)
+        total = directory.article_count(languages) if keys is None else len(keys)
+        listed = keys if keys is not None and len(keys) <= KEY_FILTER_LIMIT else None
+        batches = iter_article_batches(visibility, languages, batch_size, listed)
     done = 0
     if progress:
         progress(done, total)
-    for batch in iter_article_batches(directory, languages, settings.EXPORT_BATCH_SIZE):
-        pages = [page for group in batch for page in group.pages.values()]
-        blocked = run_gates(gates, pages)
-        for export in exports:
-            export.add(batch, directory, blocked)
+    locales: dict[str, Locale] = {}
+    for batch in batches:
+        batch = [group for group in batch if any(e.wants(group.translation_key) for e in exports)]
+        blocked: dict[int, list[str]] = {}
+        if gates:
+            pages = [page.as_page(locales) for group in batch for page in group.pages.values()]
+            blocked = run_gates(gates, pages)
+        for group in batch:
+            renderer = GroupRenderer(directory, source_language)
+            for export in exports:
+                if export.wants(group.translation_key):
+                    export.add(group, renderer, directory, blocked)
         done += len(batch)
         if progress:
-            progress(done, total)
+            progress(min(done, total), total)
+    return directory
+
+
+def _links_of(group: ArticleGroup) -> Iterable[int]:
+    for page in group.pages.values():
+        yield from _walk_links(page.body_raw)
+
+
+def _walk_links(value: Any) -> Iterable[int]:
+    if isinstance(value, str):
+        if "linktype" in value:
+            yield from linked_pages(value)
+    elif isinstance(value, dict):
+        for child in value.values():
+            yield from _walk_links(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _walk_links(child)
 
 
 def _record_sequences(published: list[ChannelReport], now: datetime) -> None:

@@ -4,6 +4,12 @@
 gate sees the pages of a batch at once (up to ``EXPORT_BATCH_SIZE`` pages; for most sites the
 whole run), so it can do its own work in bulk; a page id in the answer is left out of every
 channel, and the summary reports ``skipped: <slug> (<locale>): <reason>``.
+
+Incremental runs render (and show gates) only the pages whose inputs changed. A gate whose
+verdict can change while the page does not (rules kept in a file, say) tells the exporter so
+with a ``fingerprint`` attribute: ``gate.fingerprint() -> str``, a digest of whatever else its
+verdicts depend on; when it changes, every page is checked again. A gate without one is assumed
+to depend on anything, and every run then checks and renders every page.
 """
 
 from __future__ import annotations
@@ -56,3 +62,19 @@ def run_gates(
             if reasons:
                 blocked.setdefault(int(page_id), []).extend(str(reason) for reason in reasons)
     return blocked
+
+
+def gate_fingerprints(gates: Sequence[tuple[str, Gate]]) -> list[tuple[str, str]] | None:
+    """Each gate's path and fingerprint; None if a gate has none (then no run is incremental)."""
+    fingerprints = []
+    for path, gate in gates:
+        fingerprint = getattr(gate, "fingerprint", None)
+        if not callable(fingerprint):
+            return None
+        try:
+            fingerprints.append((path, str(fingerprint())))
+        except Exception as exc:
+            raise ExportError(
+                f"export gate {path} failed: fingerprint(): {type(exc).__name__}: {exc}"
+            ) from exc
+    return fingerprints

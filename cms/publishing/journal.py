@@ -10,12 +10,15 @@ below that may have missed a deletion, so the client must pull ``index.json`` ag
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from .documents import SCHEMA_VERSION, timestamp
+from .serialize import encode_json
+from .splice import JournalEntries, region
 
 UPSERT = "upsert"
 DELETE = "delete"
@@ -84,6 +87,58 @@ def next_journal(
         "compacted_through": compacted_through,
         "entries": entries,
     }
+
+
+def encode_journal(journal: dict[str, Any]) -> bytes:
+    """``changes.json`` as published."""
+    return encode_json(journal) + b"\n"
+
+
+def splice_journal(
+    channel: str,
+    previous: bytes,
+    floor: int,
+    changes: list[Change],
+    now: datetime,
+    retention: timedelta,
+) -> tuple[bytes, bool]:
+    """``next_journal`` on the published journal's bytes: its encoding, and whether it changed.
+
+    For incremental runs: the entries for the changed paths and the expired tombstones are cut
+    out of the previous file and the new entries appended, without decoding the others.
+    """
+    prefix, entries_region, _end = region(previous, b'"entries":[', b"]}\n")
+    header = json.loads(prefix + b"]}")
+    previous_sequence = int(header["sequence"])
+    compacted_through = int(header["compacted_through"])
+    if floor > previous_sequence:
+        compacted_through = floor
+    start = max(previous_sequence, floor)
+    at = timestamp(now)
+    entries = JournalEntries(entries_region)
+    ordered = sorted(changes, key=lambda change: (change.path, change.action))
+    for change in ordered:
+        entries.drop_path(change.path)
+    superseded = set(entries.cuts)
+    cutoff = timestamp(now - retention)
+    for sequence, tombstone_at, bounds in entries.tombstones():
+        if bounds not in superseded and tombstone_at < cutoff:
+            entries.cut(bounds)
+            compacted_through = max(compacted_through, sequence)
+    for offset, change in enumerate(ordered, 1):
+        entries.append(encode_json(change.entry(start + offset, at)))
+    changed = bool(entries.cuts or entries.appended) or (
+        compacted_through != int(header["compacted_through"])
+    )
+    head = {
+        "schema_version": SCHEMA_VERSION,
+        "channel": channel,
+        "sequence": start + max(1, len(ordered)),
+        "compacted_through": compacted_through,
+        "entries": [],
+    }
+    text = encode_json(head)
+    return text[:-2] + entries.render() + b"]}\n", changed
 
 
 def compact(

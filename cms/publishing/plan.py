@@ -10,9 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from cms.articles.models import ArticlePage
-
-from .batches import ArticleGroup
+from .batches import ArticleGroup, PageContent
 from .channels import Channel
 
 SOURCE = "source"
@@ -25,14 +23,14 @@ class PlannedDocument:
     """One article document to export: in ``language``, with the content of ``page``."""
 
     language: str
-    page: ArticlePage
+    page: PageContent
     status: str  # SOURCE, TRANSLATED or FALLBACK
     up_to_date: bool | None
     fallback_reason: str | None = None  # "missing" or "incomplete" when status is FALLBACK
 
     @property
     def translation_key(self) -> str:
-        return str(self.page.translation_key)
+        return self.page.translation_key
 
     @property
     def path(self) -> str:
@@ -84,7 +82,7 @@ def _candidate(
     group: ArticleGroup,
     channel: Channel,
     language: str,
-    source: ArticlePage | None,
+    source: PageContent | None,
     source_language: str,
 ) -> tuple[PlannedDocument | None, Skip | None]:
     page = group.pages.get(language)
@@ -124,7 +122,7 @@ def _check(
     if channel.requires_summary and not page.search_description.strip():
         reasons.append(f"channel {channel.name} requires a summary")
     if channel.required_blocks:
-        present = {child["type"] for child in page.body.raw_data}
+        present = {child["type"] for child in page.body_raw}
         reasons.extend(
             f"channel {channel.name} requires a {name} block"
             for name in channel.required_blocks

@@ -9,20 +9,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import suppress
+from functools import cache
 from html import escape
-from html.parser import HTMLParser
 from typing import Any
 
 import nh3
 from wagtail.rich_text.rewriters import extract_attrs
+
+from .plaintext import DROPPED_CONTENT_TAGS, plain_text
 
 # The markup RICH_TEXT_FEATURES can produce; anything else is stripped, keeping its text.
 ALLOWED_TAGS = {"p", "br", "b", "strong", "i", "em", "ul", "ol", "li", "a"}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 FIND_A_TAG = re.compile(r"<a(\b[^>]*)>")  # Wagtail's own pattern (wagtail.rich_text.rewriters)
 BARE_A = re.compile(r"<a>(.*?)</a>", re.DOTALL)
-BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "div"}
-DROPPED_CONTENT_TAGS = {"script", "style"}
 
 LinkResolver = Callable[[dict[str, str]], str | None]
 PageLinker = Callable[[int], str | None]
@@ -53,24 +54,52 @@ def link_resolver(page_url: PageLinker, base_url: str) -> LinkResolver:
     return resolve
 
 
+def linked_pages(db_html: str) -> set[int]:
+    """The ids of the pages ``db_html`` links to (``<a linktype="page" id="…">``)."""
+    ids = set()
+    for match in FIND_A_TAG.finditer(db_html):
+        attrs = extract_attrs(match.group(1))
+        if attrs.get("linktype") == "page":
+            with suppress(ValueError):
+                ids.add(int(attrs.get("id", "")))  # as link_resolver reads it
+    return ids
+
+
+# Paragraphs of text that the sanitiser would leave exactly as they are: nothing it escapes
+# (& < > and no-break spaces), normalises (carriage returns) or drops (other control characters).
+CLEAN_PARAGRAPHS = re.compile(r"(?:<p>[^<>&\x00-\x08\x0b-\x1f\x7f\xa0]*</p>)+")
+
+
+SANITISER = {
+    "tags": ALLOWED_TAGS,
+    "clean_content_tags": DROPPED_CONTENT_TAGS,
+    "attributes": {"a": {"href"}},
+    "url_schemes": URL_SCHEMES,
+    "link_rel": None,
+}
+
+
+@cache
+def _sanitise() -> Callable[[str], str]:
+    # A Cleaner is built once; nh3.clean() compiles the same allowlist on every call.
+    if hasattr(nh3, "Cleaner"):
+        return nh3.Cleaner(**SANITISER).clean
+    return lambda html: nh3.clean(html, **SANITISER)
+
+
 def to_html(db_html: str, resolve: LinkResolver) -> str:
     """Sanitised HTML (nh3 allowlist) with every link absolute or removed."""
     if not db_html:
         return ""
+    if CLEAN_PARAGRAPHS.fullmatch(db_html):
+        return db_html  # most rich text: plain paragraphs, already what nh3 would return
 
     def rewrite(match: re.Match) -> str:
         href = resolve(extract_attrs(match.group(1)))
         return f'<a href="{escape(href)}">' if href else "<a>"
 
     html = FIND_A_TAG.sub(rewrite, db_html)
-    clean = nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        clean_content_tags=DROPPED_CONTENT_TAGS,
-        attributes={"a": {"href"}},
-        url_schemes=URL_SCHEMES,
-        link_rel=None,
-    )
+    clean = _sanitise()(html)
     # An <a> without href is a link that resolved to nothing: keep only its text.
     return BARE_A.sub(r"\1", clean)
 
@@ -84,79 +113,4 @@ def to_text(db_html: str, resolve: LinkResolver) -> list[dict[str, Any]]:
     """
     if not db_html:
         return []
-    parser = _TextParser(resolve)
-    parser.feed(db_html)
-    parser.close()
-    return parser.finish()
-
-
-class _TextParser(HTMLParser):
-    def __init__(self, resolve: LinkResolver) -> None:
-        super().__init__(convert_charrefs=True)
-        self.resolve = resolve
-        self.nodes: list[dict[str, Any]] = []
-        self.list_stack: list[dict[str, Any]] = []  # open lists; items go to the outermost
-        self.parts: list[str] = []
-        self.links: list[dict[str, str]] = []
-        self.link: tuple[str, list[str]] | None = None
-        self.dropping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in DROPPED_CONTENT_TAGS:
-            self.dropping += 1
-        elif tag in BLOCK_TAGS or tag == "li":
-            self._flush()
-        elif tag in ("ul", "ol"):
-            self._flush()
-            style = "ordered" if tag == "ol" else "bullet"
-            self.list_stack.append({"type": "list", "style": style, "items": []})
-        elif tag == "br":
-            self.handle_data("\n")
-        elif tag == "a":
-            href = self.resolve({name: value or "" for name, value in attrs})
-            self.link = (href, []) if href else None
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in DROPPED_CONTENT_TAGS:
-            self.dropping = max(0, self.dropping - 1)
-        elif tag in BLOCK_TAGS or tag == "li":
-            self._flush()
-        elif tag in ("ul", "ol") and self.list_stack:
-            self._flush()
-            # Nested lists file their items under the outermost list, with a depth.
-            finished = self.list_stack.pop()
-            if not self.list_stack and finished["items"]:
-                self.nodes.append(finished)
-        elif tag == "a" and self.link is not None:
-            href, text_parts = self.link
-            text = "".join(text_parts).strip()
-            if text:
-                self.links.append({"text": text, "href": href})
-            self.link = None
-
-    def handle_data(self, data: str) -> None:
-        if self.dropping:
-            return
-        self.parts.append(data)
-        if self.link is not None:
-            self.link[1].append(data)
-
-    def _flush(self) -> None:
-        text = "".join(self.parts).strip()
-        links, self.parts, self.links = self.links, [], []
-        if not text:
-            return
-        if self.list_stack:
-            outermost = self.list_stack[0]
-            depth = len(self.list_stack) - 1
-            outermost["items"].append({"text": text, "links": links, "depth": depth})
-        else:
-            self.nodes.append({"type": "paragraph", "text": text, "links": links})
-
-    def finish(self) -> list[dict[str, Any]]:
-        self._flush()
-        while self.list_stack:
-            finished = self.list_stack.pop()
-            if not self.list_stack and finished["items"]:
-                self.nodes.append(finished)
-        return self.nodes
+    return plain_text(db_html, resolve)

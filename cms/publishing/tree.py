@@ -2,15 +2,24 @@
 
 Layout inside ``EXPORT_ROOT``::
 
-    .lock                 flock'ed by the running export
-    .trees/web.k3x9q1/    one complete, immutable export per run
-    web -> .trees/web.k3x9q1   the public path: a symlink, swapped with os.replace
+    .lock                        flock'ed by the running export
+    .trees/web.k3x9q1/           one complete export per run
+    web -> .trees/web.k3x9q1     the public path: a symlink, swapped with os.replace
+    .web.previous -> .trees/…    the tree published before it, kept for readers still on it
+    .state/web.k3x9q1            what that tree was built from (``state.py``), never served
 
-A run builds a new tree under ``.trees`` (unchanged files hard-linked from the current tree,
-so they keep their inode and mtime), writes the manifest last and then replaces the symlink in
-one rename. Readers resolve the symlink once and see either the old tree or the new one, whole.
-A process killed at any moment leaves the symlink pointing at the previous, complete tree; its
-half-built sibling is removed by the next successful run.
+Each run publishes a new tree: unchanged files keep the inode (and mtime) they had in the
+current tree, changed ones get a new inode, and the manifest is written last; then the symlink
+is replaced in one rename. Readers resolve the symlink once and see either the old tree or the
+new one, whole. A process killed at any moment leaves the symlink on the previous, complete
+tree; what it left half-built is removed by the next run.
+
+Rather than hard-linking thousands of unchanged files into an empty folder, a run recycles the
+tree published before the current one (the *spare*): it is renamed, then only the files that
+differ from the current tree are replaced or removed. The spare is two runs old, so no reader
+is promised it any more, and renaming it first means nobody reads it half-updated under its
+old name. ``<tree>.spare`` in ``.state`` records which paths of the spare differ from the tree
+(written once they are known); without it, a run starts from an empty folder.
 """
 
 from __future__ import annotations
@@ -18,15 +27,18 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
+import secrets
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import ExportError, ExportLocked
+from .state import STATE_DIR, ExportState, read_state
 
 LOCK_FILE = ".lock"
 TREES_DIR = ".trees"
@@ -76,14 +88,42 @@ def prepare_root(root: Path) -> None:
         raise ExportError(f"export folder {root} is not writable")
 
 
+@dataclass(frozen=True)
+class Spare:
+    """The tree before the current one, and the paths where it differs from the current one."""
+
+    path: Path
+    differs: frozenset[str]
+
+
 @dataclass
 class PublishedTree:
     """The tree a channel's public path points to now; empty before the first export."""
 
     path: Path | None = None
-    manifest: dict[str, Any] = field(default_factory=dict)
-    journal: dict[str, Any] | None = None
+    manifest_bytes: bytes = b""
+    journal_bytes: bytes = b""
+    state: ExportState | None = None
+    spare: Spare | None = None
     problem: str | None = None  # why an existing tree could not be used as a base
+    _manifest: dict[str, Any] | None = None
+    _journal: dict[str, Any] | None = None
+
+    @property
+    def name(self) -> str | None:
+        return None if self.path is None else self.path.name
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        if self._manifest is None:
+            self._manifest = json.loads(self.manifest_bytes) if self.manifest_bytes else {}
+        return self._manifest
+
+    @property
+    def journal(self) -> dict[str, Any] | None:
+        if self._journal is None and self.journal_bytes:
+            self._journal = json.loads(self.journal_bytes)
+        return self._journal
 
     @property
     def files(self) -> dict[str, dict[str, Any]]:
@@ -91,11 +131,13 @@ class PublishedTree:
 
     @property
     def sequence(self) -> int:
-        return int(self.manifest.get("sequence", 0))
+        """The manifest's sequence number (read without decoding the whole manifest)."""
+        match = re.search(rb'"sequence":(\d+)', self.manifest_bytes[:500])
+        return int(match[1]) if match else 0
 
 
 def read_published(root: Path, channel: str) -> PublishedTree:
-    """Load the current manifest and journal of ``channel`` (nothing if never exported)."""
+    """The current tree of ``channel`` with its state and spare (nothing if never exported)."""
     link = root / channel
     if not link.is_symlink():
         if link.exists():
@@ -105,43 +147,149 @@ def read_published(root: Path, channel: str) -> PublishedTree:
         return PublishedTree()
     path = link.resolve()
     try:
-        manifest = json.loads((path / MANIFEST).read_bytes())
-        journal = json.loads((path / CHANGES).read_bytes())
+        manifest = (path / MANIFEST).read_bytes()
+        journal = (path / CHANGES).read_bytes()
+        tree = PublishedTree(path=path, manifest_bytes=manifest, journal_bytes=journal)
+        state = read_state(root, channel, path.name)
+        if state is None:
+            # No record of how the tree was built: the run rebuilds everything and reads the
+            # tree's manifest and journal as JSON, so make sure they are whole now.
+            tree.manifest, tree.journal  # noqa: B018
+        elif not (manifest.endswith(b"}}\n") and journal.endswith(b"]}\n")):
+            raise ValueError("truncated manifest or journal")
     except (OSError, ValueError) as exc:
         # A damaged tree is not a base for an incremental run; rebuild from scratch.
         return PublishedTree(problem=f"previous export {path} is unreadable ({exc}); rebuilt")
-    return PublishedTree(path=path, manifest=manifest, journal=journal)
+    tree.state = state
+    tree.spare = _read_spare(root, channel, path.name)
+    return tree
+
+
+def _spare_path(root: Path, tree: str) -> Path:
+    return root / STATE_DIR / f"{tree}.spare"
+
+
+def _read_spare_record(root: Path, tree: str) -> dict[str, Any]:
+    try:
+        record = json.loads(_spare_path(root, tree).read_bytes())
+        return record if isinstance(record, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _read_spare(root: Path, channel: str, tree: str) -> Spare | None:
+    record = _read_spare_record(root, tree)
+    try:
+        spare = root / TREES_DIR / record["spare"]
+        if spare.name == tree or not spare.is_dir():
+            return None
+        return Spare(spare, frozenset(record["differs"]))
+    except (KeyError, TypeError):
+        return None
+
+
+def retired_tree(root: Path, tree: str) -> str | None:
+    """The tree a ``--full`` run replaced, as long as it has not been deleted completely."""
+    name = _read_spare_record(root, tree).get("retired")
+    return name if isinstance(name, str) and (root / TREES_DIR / name).is_dir() else None
+
+
+def write_spare(
+    root: Path, tree: str, spare: Path, differs: Iterable[str], retired: str | None = None
+) -> None:
+    """Record which paths of ``spare`` differ from ``tree``, so the next run can recycle it.
+
+    ``retired`` names the tree a ``--full`` run replaced: its files share nothing with the
+    newer trees, so deleting it frees thousands of inodes, and incremental runs do it a few
+    files at a time.
+    """
+    record = {"spare": spare.name, "differs": sorted(differs), "retired": retired}
+    temporary = root / STATE_DIR / f".{tree}.spare.tmp"
+    temporary.write_text(json.dumps(record), encoding="utf-8")
+    os.replace(temporary, _spare_path(root, tree))
 
 
 class StagingTree:
-    """A new export tree being built beside the published one."""
+    """The next tree, built beside the published one; created on first use.
 
-    def __init__(self, root: Path, channel: str, *, fsync: bool) -> None:
+    ``write`` gives a path new content (a new inode), ``keep`` gives it the current tree's file
+    (the same inode), ``remove`` takes it away. With a spare, paths outside ``differs`` already
+    hold the current tree's file and need nothing.
+    """
+
+    def __init__(
+        self, root: Path, channel: str, *, fsync: bool, current: Path | None, spare: Spare | None
+    ) -> None:
         self.root = root
         self.channel = channel
         self.fsync = fsync
-        # "." cannot occur in channel names, so "web." never matches another channel's trees.
-        self.path = Path(tempfile.mkdtemp(prefix=f"{channel}.", dir=root / TREES_DIR))
-        # mkdtemp's 0700 would hide the tree from a web server running as another user.
-        os.chmod(self.path, 0o755)  # noqa: S103 - public export files, readable by design
-        self._directories: set[Path] = {self.path}
+        self.current = current
+        self._spare = spare if current is not None else None
+        self.path: Path | None = None
+        self._base = ""  # str(self.path) + "/": files are addressed as strings, thousands a run
+        self._directories: set[str] = set()  # folders known to exist, relative to the tree
+
+    @property
+    def recycled(self) -> bool:
+        """Whether the tree is (or will be) the spare; False for a tree built from nothing."""
+        return self._spare is not None
+
+    @property
+    def differs(self) -> frozenset[str] | None:
+        """Paths where the tree does not hold the current tree's file (None: every path)."""
+        return self._spare.differs if self._spare is not None else None
+
+    def create(self) -> Path:
+        if self.path is not None:
+            return self.path
+        trees = self.root / TREES_DIR
+        if self._spare is not None:
+            # "." cannot occur in channel names, so "web." never matches another channel's trees.
+            self.path = trees / f"{self.channel}.{secrets.token_hex(6)}"
+            os.replace(self._spare.path, self.path)
+        else:
+            self.path = Path(tempfile.mkdtemp(prefix=f"{self.channel}.", dir=trees))
+            # mkdtemp's 0700 would hide the tree from a web server running as another user.
+            os.chmod(self.path, 0o755)  # noqa: S103 - public export files, readable by design
+        self._base = f"{self.path}/"
+        self._directories.add("")
+        return self.path
 
     def write(self, relative: str, data: bytes) -> None:
-        """Write a new file (a fresh inode)."""
-        fd = os.open(self._target(relative), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-
-    def link(self, relative: str, previous: Path, size: int) -> bool:
-        """Hard-link an unchanged file from the previous tree; False if that is not possible."""
-        source = previous / relative
+        """Give ``relative`` the content ``data`` in a new inode."""
+        target = self._target(relative)
+        if self.recycled:
+            with suppress(FileNotFoundError):
+                os.unlink(target)  # the spare's file is the current tree's too: never write into it
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
-            if source.stat().st_size != size:
-                return False  # the old file was tampered with: write it afresh
-            os.link(source, self._target(relative))
+            _write_all(fd, data)
+        finally:
+            os.close(fd)
+
+    def keep(self, relative: str, size: int) -> bool:
+        """Give ``relative`` the current tree's file; False if that file is not as recorded."""
+        if self.recycled and relative not in self._spare.differs:
+            return True
+        source = f"{self.current}/{relative}"
+        target = self._target(relative)
+        try:
+            if os.stat(source).st_size != size:
+                return False  # the old file was tampered with
+            if self.recycled:
+                with suppress(FileNotFoundError):
+                    os.unlink(target)
+            os.link(source, target)
         except OSError:
             return False
         return True
+
+    def remove(self, relative: str) -> None:
+        """Make sure ``relative`` is not in the tree (only a recycled tree can have it)."""
+        if self.recycled:
+            self.create()
+            with suppress(FileNotFoundError):
+                os.unlink(self._base + relative)
 
     def switch(self) -> None:
         """Point the channel's public path at this tree, atomically.
@@ -149,6 +297,7 @@ class StagingTree:
         The tree it pointed at is remembered as ``.<channel>.previous`` first, so the clean-up
         of later runs spares it for readers that are still on it.
         """
+        path = self.create()
         link = self.root / self.channel
         if self.fsync:
             # One flush of everything written, rather than an fsync per file: the tree must be
@@ -156,35 +305,106 @@ class StagingTree:
             os.sync()
         if link.is_symlink():
             _point(self.root / f".{self.channel}.previous", os.readlink(link))
-        _point(link, os.path.relpath(self.path, self.root))
+        _point(link, os.path.relpath(path, self.root))
         if self.fsync:
             _fsync_directory(self.root)
 
     def discard(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        if self.path is not None:
+            shutil.rmtree(self.path, ignore_errors=True)
 
-    def _target(self, relative: str) -> Path:
-        target = self.path / relative
-        parent = target.parent
-        if parent not in self._directories:
-            parent.mkdir(parents=True, exist_ok=True)
-            self._directories.add(parent)
-        return target
+    def _target(self, relative: str) -> str:
+        if self.path is None:
+            self.create()
+        folder = relative.rpartition("/")[0]
+        if folder not in self._directories:
+            os.makedirs(self._base + folder, exist_ok=True)
+            self._directories.add(folder)
+        return self._base + relative
 
 
-def remove_old_trees(root: Path, channel: str) -> None:
-    """Delete this channel's trees but the current and the previous one (readers may be on it).
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
 
-    Also removes what runs killed half-way left behind. Call it holding the lock.
+
+def mirror(root: Path, channel: str, tree: Path, paths: Iterable[str]) -> Path:
+    """A new, unpublished tree holding ``tree``'s files at ``paths`` (hard links, same inodes).
+
+    After a ``--full`` run every file of the new tree is new, and the tree it replaced shares
+    none of them: recycled as the next run's spare, every file would have to be re-linked. A
+    mirror costs one link per file now and lets the next run change only what changed.
     """
+    target = tempfile.mkdtemp(prefix=f"{channel}.", dir=root / TREES_DIR)
+    os.chmod(target, 0o755)  # noqa: S103 - public export files, readable by design
+    made = {""}
+    for relative in paths:
+        folder = relative.rpartition("/")[0]
+        if folder not in made:
+            os.makedirs(f"{target}/{folder}", exist_ok=True)
+            made.add(folder)
+        os.link(f"{tree}/{relative}", f"{target}/{relative}")
+    return Path(target)
+
+
+def remove_old_trees(root: Path, channel: str, budget: int | None = None) -> None:
+    """Delete this channel's trees but the current, the previous and the spare one.
+
+    The previous tree is kept for readers still on it; the spare is the next run's starting
+    point. Also removes what runs killed half-way left behind, and states of trees that are
+    gone. ``budget`` caps how many files of the tree retired by a ``--full`` run this call
+    deletes (an incremental run should not pay for freeing a whole tree); the rest goes on
+    the next calls. Call it holding the lock.
+    """
+    current = root / channel
     keep = {
         (root / name).resolve()
         for name in (channel, f".{channel}.previous")
         if (root / name).is_symlink()
     }
+    retired = None
+    if current.is_symlink():
+        spare = _read_spare(root, channel, current.resolve().name)
+        if spare is not None:
+            keep.add(spare.path)
+        retired = retired_tree(root, current.resolve().name)
+    kept = set()
     for tree in (root / TREES_DIR).glob(f"{channel}.*"):
-        if tree.resolve() not in keep:
+        if tree.resolve() in keep:
+            kept.add(tree.name)
+        elif budget is None or tree.name != retired:
+            # What killed runs left shares most files with the trees kept: cheap to delete.
             shutil.rmtree(tree, ignore_errors=True)
+        elif budget > 0:
+            budget = _delete_some(tree, budget)
+    for state in (root / STATE_DIR).glob(f"{channel}.*"):
+        if state.name.removesuffix(".spare") not in kept:
+            state.unlink(missing_ok=True)
+    for temporary in (root / STATE_DIR).glob(f".{channel}.*.tmp"):
+        temporary.unlink(missing_ok=True)  # left by a run killed while writing a state
+
+
+def _delete_some(folder: str | Path, budget: int) -> int:
+    """Delete up to ``budget`` files below ``folder`` (and the folders emptied); return the rest.
+
+    Reads directories lazily, so a few deletions in a folder of thousands read only a few
+    entries.
+    """
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if budget <= 0:
+                return 0
+            if entry.is_dir(follow_symlinks=False):
+                budget = _delete_some(entry.path, budget)
+            else:
+                with suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+                budget -= 1
+    if budget > 0:
+        with suppress(OSError):
+            os.rmdir(folder)
+    return budget
 
 
 def _point(link: Path, target: str) -> None:

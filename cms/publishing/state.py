@@ -1,0 +1,198 @@
+"""What a published tree was built from, kept beside it so the next run renders only changes.
+
+``exports/.state/<tree>`` (never served) records, for the tree ``exports/.trees/<tree>``:
+
+- ``static``: a digest of everything every document depends on at once (channel
+  configuration, schema version, exporter code, site roots, gate fingerprints). When it changes,
+  the next run rebuilds every document. ``prefixes``: the URL prefix of each language, which
+  the next run reuses rather than loading the URL configuration, as long as what they were
+  computed from (``routing``) is the same.
+- ``facts``: the page facts the documents were built from (``facts.load_facts``).
+- ``groups``: per translation group with documents or skips in the channel, its document paths
+  and the pages its rich text links to; ``links``: the same dependencies, by linked page.
+- ``skips``: the articles left out and why, so an incremental run still reports them.
+
+The state is a cache: a missing, damaged or mismatched one only makes the next run rebuild.
+It is written before the switch and needs no flush: a tree published without its state is
+still whole, and the next run notices.
+
+Layout: a JSON header line with the sections' lengths, then the sections, each a list of
+tab-separated lines (no field holds a tab or newline).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STATE_DIR = ".state"
+FORMAT = 1
+SECTIONS = ("facts", "groups", "links", "skips")
+SLUG_TAKEN = "slug taken by "
+
+
+def clean_field(text: str) -> str:
+    """A value that cannot break the line format."""
+    return text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+
+
+@dataclass(frozen=True)
+class GroupRecord:
+    """One translation group's share of a channel's export."""
+
+    key: str
+    paths: tuple[str, ...]  # article documents, "<locale>/articles/<slug>.json"
+    depends_on: tuple[str, ...]  # "k:<translation key>" of linked pages, "p:<id>" if hidden
+
+    def line(self) -> str:
+        return f"{self.key}\t{' '.join(self.paths)}\t{' '.join(self.depends_on)}"
+
+    @classmethod
+    def parse(cls, line: str) -> GroupRecord:
+        key, paths, depends_on = line.split("\t")
+        return cls(key, tuple(paths.split()), tuple(depends_on.split()))
+
+
+@dataclass(frozen=True)
+class SkipRecord:
+    """An article left out of one channel locale."""
+
+    key: str
+    language: str
+    slug: str
+    reason: str
+
+    def line(self) -> str:
+        return f"{self.key}\t{self.language}\t{self.slug}\t{clean_field(self.reason)}"
+
+    @classmethod
+    def parse(cls, line: str) -> SkipRecord:
+        return cls(*line.split("\t", 3))
+
+
+@dataclass
+class ExportState:
+    """The state of one tree: header fields and sorted line sections."""
+
+    channel: str
+    tree: str
+    static: str
+    sequence: int
+    documents: int
+    prefixes: dict[str, str | None] = field(default_factory=dict)  # URL prefix per language
+    routing: str = ""  # digest of what the prefixes were computed from
+    facts: str = ""
+    groups: list[str] = field(default_factory=list)  # GroupRecord lines, sorted by key
+    links: list[str] = field(default_factory=list)  # "<dependency>\t<key>", sorted
+    skips: list[str] = field(default_factory=list)  # SkipRecord lines, sorted by key
+
+    def group(self, key: str) -> GroupRecord | None:
+        index = bisect_left(self.groups, key + "\t")
+        if index < len(self.groups) and self.groups[index].startswith(key + "\t"):
+            return GroupRecord.parse(self.groups[index])
+        return None
+
+    def dependents(self, dependency: str) -> list[str]:
+        """The keys of the groups whose documents link to ``dependency``."""
+        start = bisect_left(self.links, dependency + "\t")
+        stop = bisect_right(self.links, dependency + "\t\uffff")
+        return [line.split("\t", 1)[1] for line in self.links[start:stop]]
+
+    def skip_records(self) -> list[SkipRecord]:
+        return [SkipRecord.parse(line) for line in self.skips]
+
+    def collided(self) -> set[str]:
+        """Groups that lost a path to another article: rebuilt until the collision is gone."""
+        return {record.key for record in self.skip_records() if SLUG_TAKEN in record.reason}
+
+    def replace_groups(
+        self, keys: set[str], groups: list[GroupRecord], skips: list[SkipRecord]
+    ) -> None:
+        """Swap the records of ``keys`` for new ones (the groups an incremental run rebuilt)."""
+        self.groups = _replace(self.groups, keys, [g.line() for g in groups])
+        self.skips = _replace(self.skips, keys, [s.line() for s in skips])
+        links = [line for line in self.links if line.rsplit("\t", 1)[1] not in keys]
+        links += [f"{dep}\t{g.key}" for g in groups for dep in g.depends_on]
+        self.links = sorted(links)
+
+    def encode(self) -> bytes:
+        sections = [
+            self.facts.encode("utf-8"),
+            *("\n".join(lines).encode("utf-8") for lines in (self.groups, self.links, self.skips)),
+        ]
+        header = {
+            "format": FORMAT,
+            "channel": self.channel,
+            "tree": self.tree,
+            "static": self.static,
+            "sequence": self.sequence,
+            "documents": self.documents,
+            "prefixes": self.prefixes,
+            "routing": self.routing,
+            "sections": [len(section) for section in sections],
+        }
+        return json.dumps(header).encode("ascii") + b"\n" + b"".join(sections)
+
+
+def _replace(lines: list[str], keys: set[str], new: list[str]) -> list[str]:
+    """Drop the lines of ``keys`` (lines start with "<key>\\t"), add ``new``, keep it sorted."""
+    if len(keys) * 8 < len(lines):
+        # Few keys: cut their ranges out of the sorted list instead of scanning every line.
+        kept = list(lines)
+        for key in sorted(keys, reverse=True):
+            start = bisect_left(kept, key + "\t")
+            stop = bisect_right(kept, key + "\t\uffff")
+            del kept[start:stop]
+    else:
+        kept = [line for line in lines if line.split("\t", 1)[0] not in keys]
+    for line in new:
+        kept.insert(bisect_right(kept, line), line)
+    return kept
+
+
+def state_path(root: Path, tree: str) -> Path:
+    return root / STATE_DIR / tree
+
+
+def read_state(root: Path, channel: str, tree: str) -> ExportState | None:
+    """The state of ``tree``, or None if it is missing or does not belong to it."""
+    try:
+        data = state_path(root, tree).read_bytes()
+        end = data.index(b"\n")
+        header = json.loads(data[:end])
+        if header.get("format") != FORMAT or (header["channel"], header["tree"]) != (channel, tree):
+            return None
+        sections, offset = [], end + 1
+        for length in header["sections"]:
+            sections.append(data[offset : offset + length].decode("utf-8"))
+            offset += length
+        if offset != len(data) or len(sections) != len(SECTIONS):
+            return None
+        facts, groups, links, skips = sections
+        return ExportState(
+            channel=channel,
+            tree=tree,
+            static=header["static"],
+            sequence=header["sequence"],
+            documents=header["documents"],
+            prefixes=header["prefixes"],
+            routing=header["routing"],
+            facts=facts,
+            groups=groups.split("\n") if groups else [],
+            links=links.split("\n") if links else [],
+            skips=skips.split("\n") if skips else [],
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def write_state(root: Path, state: ExportState) -> None:
+    """Write the state of a tree about to be published (no flush: it is a cache)."""
+    directory = root / STATE_DIR
+    directory.mkdir(exist_ok=True)
+    temporary = directory / f".{state.tree}.tmp"
+    temporary.write_bytes(state.encode())
+    os.replace(temporary, state_path(root, state.tree))
