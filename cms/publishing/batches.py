@@ -137,13 +137,14 @@ def iter_article_batches(
     ``keys`` limits the query to those translation keys (an incremental run). Groups arrive in
     translation-key order.
     """
-    pages = ArticlePage.objects.filter(visibility.filter()).filter(
-        locale__language_code__in=sorted(set(languages))
-    )
+    wanted = set(languages)
+    # Languages are picked below, not in SQL: filtering by locale makes databases sort the
+    # bodies, where translation-key order can come straight from the (key, locale) index.
+    pages = ArticlePage.objects.filter(visibility.filter())
     if keys is not None:
         pages = pages.filter(translation_key__in=sorted(keys))
     rows = (
-        pages.order_by("translation_key", "locale__language_code")
+        pages.order_by("translation_key", "locale_id")
         # Key and body as text: building uuid and StreamValue objects costs more than the
         # rest of the row; the body's JSON is decoded below, once.
         .annotate(
@@ -158,8 +159,11 @@ def iter_article_batches(
     for key, members in groupby(stream, key=lambda row: row[1]):
         group = ArticleGroup(canonical_key(key))
         for row in members:
-            page = _content(row, group.translation_key)
-            group.pages[page.language] = page
+            if row[2] in wanted:
+                page = _content(row, group.translation_key)
+                group.pages[page.language] = page
+        if not group.pages:
+            continue
         batch.append(group)
         size += len(group.pages)
         if size >= batch_size:

@@ -69,16 +69,26 @@ def _choice(block: blocks.ChoiceBlock) -> Transform:
 
 
 def _struct(block: blocks.StructBlock) -> Transform:
-    children = [(name, compile_block(child), child) for name, child in block.child_blocks.items()]
+    # (name, transform, block), the transform None for fields taken as stored: most fields
+    # are text, and a call per field is most of the cost of a struct.
+    children = []
+    for name, child in block.child_blocks.items():
+        transform = compile_block(child)
+        children.append((name, None if transform is _plain else transform, child))
 
     def transform(raw: Any, render: RichTextRender) -> dict[str, Any]:
         value = {}
         for name, child_transform, child in children:
-            if name in raw:
-                value[name] = child_transform(raw[name], render)
-            else:
+            if name not in raw:
                 # StructBlock.to_python fills a missing field with the block's default.
-                value[name] = child_transform(child.get_prep_value(child.get_default()), render)
+                default = child.get_prep_value(child.get_default())
+                value[name] = default if child_transform is None else child_transform(default, render)
+            elif child_transform is None:
+                value[name] = raw[name]
+            elif child_transform is _rich_text:
+                value[name] = render(raw[name] or "")
+            else:
+                value[name] = child_transform(raw[name], render)
         return value
 
     return transform

@@ -28,13 +28,16 @@ from .plan import Skip, plan_group
 from .schema import channel_schemas
 from .serialize import dump_json, encode_json, sha256_hex
 from .splice import (
+    INDEX,
+    MANIFEST as MEMBERS,
     SortedEntries,
-    index_entries,
-    manifest_files,
+    SortedRegion,
     manifest_member,
     member_file,
     region,
 )
+
+Files = SortedEntries | SortedRegion  # the manifest's members
 from .state import SLUG_TAKEN, ExportState, GroupRecord, SkipRecord, write_state
 from .tree import (
     CHANGES,
@@ -47,10 +50,6 @@ from .tree import (
     retired_tree,
     write_spare,
 )
-# How many files of trees no longer needed an incremental run deletes: a few, plus as many as
-# it wrote. Freeing an inode costs more than writing a small file, and a tree replaced by a
-# --full run frees thousands; rebuilds, which touch every file anyway, delete them all.
-CLEANUP_FILES = 10
 
 ARTICLE_PATH = re.compile(r"^(?P<locale>[^/]+)/articles/(?P<slug>[^/]+)\.json$")
 FileEntry = tuple[str, int]  # sha256, size
@@ -78,7 +77,7 @@ class _Document:
     path: str
     locale: str
     slug: str
-    member: bytes  # its manifest member, as ``splice.manifest_files`` holds it
+    member: bytes  # its manifest member
     entry: bytes  # its index entry, encoded
 
 
@@ -99,6 +98,8 @@ class ChannelExport:
         retention: timedelta,
         static: str | None,
         facts: str,
+        facts_digest: str,
+        facts_cache: dict[str, str] | None = None,
     ) -> None:
         self.channel = channel
         self.root = root
@@ -109,7 +110,8 @@ class ChannelExport:
         self.retention = retention
         self.static = static
         self.facts = facts
-        self.previous: PublishedTree = read_published(root, channel.name)
+        self.facts_digest = facts_digest
+        self.previous: PublishedTree = read_published(root, channel.name, facts_cache)
         state = self.previous.state
         # No static digest (a gate without a fingerprint) means no run can be incremental.
         self.incremental = (
@@ -136,28 +138,32 @@ class ChannelExport:
             self.report.notes.append(self.previous.problem)
         self.prefixes: dict[str, str | None] = {}  # URL prefixes the run used, for the state
         self.routing = ""  # digest of what they were computed from
-        self._previous_members: SortedEntries | None = None
+        self._previous_members: SortedRegion | None = None
         self._new_members: dict[str, bytes] = {}  # rebuilds only: path → manifest member
 
     # Deciding what to render
 
-    def stale_keys(self, changes: FactChanges, collisions: set[str]) -> set[str] | None:
+    def stale_keys(self, changes: FactChanges) -> set[str] | None:
         """The translation groups this run must render for the channel; None for all of them.
 
         A group is stale when one of its pages changed, when a page it links to changed, or
-        when it takes part in a slug collision (which article gets a path depends on the
-        others, so all of them are rendered, in order).
+        when it lost a path to another article last time (the collision may be over). The
+        caller adds the articles that share a slug with a stale one (``add_stale``).
         """
         state = self.previous.state
         if not self.incremental or state is None:
             return None
-        stale = set(changes.keys) | collisions | state.collided()
+        stale = set(changes.keys) | {skip.key for skip in state.collided()}
         for key in changes.keys:
             stale.update(state.dependents(f"k:{key}"))
         for page_id in changes.page_ids:
             stale.update(state.dependents(f"p:{page_id}"))
         self.stale = stale
         return stale
+
+    def add_stale(self, keys: set[str]) -> None:
+        if self.stale is not None:
+            self.stale |= keys
 
     def wants(self, key: str) -> bool:
         """Whether the group with translation key ``key`` is rendered for this channel."""
@@ -237,18 +243,27 @@ class ChannelExport:
         entry = self.previous.files.get(path)
         return None if entry is None else (entry["sha256"], entry["size"])
 
-    def _previous_manifest(self) -> SortedEntries:
+    def _previous_manifest(self) -> SortedRegion:
+        """The current tree's manifest members, read in place (an incremental run)."""
         if self._previous_members is None:
-            self._previous_members = manifest_files()
-            if self.previous.manifest_bytes:
-                files = region(self.previous.manifest_bytes, b'"files":{', b"}}\n")[1]
-                self._previous_members.load(files)
+            data = self.previous.manifest_bytes
+            low, high = region(data, b'"files":{', b"}}\n") if data else (0, 0)
+            self._previous_members = SortedRegion(MEMBERS, data, low, high)
         return self._previous_members
 
     # Publishing
 
     def finish(self) -> ChannelReport:
         """Write indexes, schemas, journal and manifest; switch to the new tree if it differs."""
+        if self.stage():
+            self.publish()
+        return self.report
+
+    def stage(self) -> bool:
+        """Complete the new tree (indexes, schemas, journal, manifest last) beside the current one.
+
+        Returns whether there is a tree to switch to: not for a dry run, nor when nothing changed.
+        """
         if self.incremental:
             files, journal, history_changed = self._splice()
         else:
@@ -265,27 +280,35 @@ class ChannelExport:
         if unchanged:
             self.abort()
             if self.staging is not None:
+                # The current tree is what this run would publish: record that it was built
+                # from today's facts, or the next runs would render the same groups again.
+                self._refresh_state()
                 self._clean_up()  # what killed runs left behind
-            return self.report
+            return False
         files.set(CHANGES.encode(), self._put(CHANGES, journal))
         sequence = _journal_sequence(journal)
         self.report.sequence = sequence
         if self.staging is None:
-            return self.report  # a dry run stops before anything is published
+            return False  # a dry run stops before anything is published
         self._complete(files)
         self.staging.write(MANIFEST, self._manifest(files, sequence))  # last: the tree is whole
         self.written.add(MANIFEST)
         write_state(self.root, self._state(sequence))
+        self._files = files
+        return True
+
+    def publish(self) -> None:
+        """Switch the channel to the staged tree and prepare the next run's starting point."""
         self.staging.switch()
         self.report.published = True
-        self._prepare_spare(files)
+        self._prepare_spare(self._files)
         self._clean_up()
-        return self.report
 
     def _clean_up(self) -> None:
         budget = None
         if self.incremental:
-            budget = CLEANUP_FILES + len(self.written) + len(self.report.deleted)
+            # As many files as this run wrote: old trees go at the pace of changes.
+            budget = len(self.report.written) + len(self.report.deleted)
         remove_old_trees(self.root, self.channel.name, budget)
 
     def abort(self) -> None:
@@ -294,6 +317,7 @@ class ChannelExport:
             self.staging.discard()
 
     def _rebuild(self) -> tuple[SortedEntries, bytes, bool]:
+        """Indexes, schemas, journal and manifest from what was rendered."""
         by_locale: dict[str, list[tuple[str, bytes]]] = {code: [] for code in self.channel.locales}
         for document in self.documents:
             by_locale[document.locale].append((document.slug, document.entry))
@@ -323,13 +347,14 @@ class ChannelExport:
             previous.get("entries") == journal["entries"]
             and previous.get("compacted_through") == journal["compacted_through"]
         )
-        files = manifest_files()
-        files.items = sorted(self._new_members.values(), key=files.key)
+        files = SortedEntries(MEMBERS, list(self._new_members.values()))
         return files, encode_journal(journal), not same
 
-    def _splice(self) -> tuple[SortedEntries, bytes, bool]:
+    def _splice(self) -> tuple[SortedRegion, bytes, bool]:
+        """The published indexes, journal and manifest, edited where documents changed."""
         state = self.previous.state
-        files = self._previous_manifest().copy()
+        previous = self._previous_manifest()
+        files = SortedRegion(MEMBERS, previous.data, previous.low, previous.high)
         owners: dict[str, str] = {}  # old article path → translation key
         for key in self.stale:
             record = state.group(key)
@@ -353,15 +378,15 @@ class ChannelExport:
             if not removed and not added:
                 continue
             path = f"{locale}/index.json"
-            entries = index_entries()
-            previous = self._read_previous(path)
-            if previous:
-                entries.load(region(previous, b'"articles":[', b"]}\n")[1])
+            data = self._read_previous(path)
+            low, high = region(data, b'"articles":[', b"]}\n")
+            entries = SortedRegion(INDEX, data, low, high)
             for old in removed:
                 entries.set(ARTICLE_PATH.match(old)["slug"].encode(), None)
             for document in added:
-                entries.set(document.slug.encode(), entries.strip(document.entry))
-            files.set(path.encode(), self._put(path, self._index(locale, entries.render())))
+                entries.set(document.slug.encode(), document.entry)
+            index = b"".join((data[:low], entries.render(), data[high:]))
+            files.set(path.encode(), self._put(path, index))
         for path in gone:
             files.set(path.encode(), None)
             self._tombstone(path, owners[path])
@@ -391,7 +416,7 @@ class ChannelExport:
         }
         return encode_json(head)[:-2] + joined + b"]}\n"
 
-    def _manifest(self, files: SortedEntries, sequence: int) -> bytes:
+    def _manifest(self, files: Files, sequence: int) -> bytes:
         head = {
             "schema_version": SCHEMA_VERSION,
             "channel": self.channel.name,
@@ -409,7 +434,7 @@ class ChannelExport:
             self.report.other_files.append(path)
         return manifest_member(path, *entry)
 
-    def _complete(self, files: SortedEntries) -> None:
+    def _complete(self, files: Files) -> None:
         """Give every path of the new tree that was not written the current tree's file.
 
         A recycled tree already holds the current tree's file except at the paths recorded as
@@ -422,9 +447,12 @@ class ChannelExport:
             if not self.incremental:
                 candidates |= set(self.previous.files)
         else:
-            candidates = {files.key(item).decode() for item in files.items}
+            candidates = {key.decode() for key in files.keys()}
         for path in sorted(candidates - self.written - {MANIFEST}):
-            member = files.get(path.encode())
+            if self.incremental:
+                member = files.get(path.encode())
+            else:
+                member = self._new_members.get(path)
             if member is None:
                 staging.remove(path)
             elif not staging.keep(path, member_file(member)[1]):
@@ -433,17 +461,29 @@ class ChannelExport:
                     "export_channels; run export_channels --full to rewrite every file"
                 )
 
-    def _state(self, sequence: int) -> ExportState:
+    def _refresh_state(self) -> None:
+        """Rewrite the current tree's state when this run found it built from older inputs."""
+        state = self.previous.state
+        if self.previous.path is None:
+            return
+        inputs = (self.static or "", self.facts_digest, self.routing, self.prefixes)
+        recorded = (state.static, state.facts_digest, state.routing, state.prefixes) if state else ()
+        if recorded == inputs:
+            return
+        write_state(self.root, self._state(self.previous.sequence, tree=self.previous.path.name))
+
+    def _state(self, sequence: int, tree: str | None = None) -> ExportState:
         previous = self.previous.state
         new = ExportState(
             channel=self.channel.name,
-            tree=self.staging.create().name,
+            tree=tree or self.staging.create().name,
             static=self.static or "",
             sequence=sequence,
             documents=self.report.unchanged + len(self.report.written),
             prefixes=self.prefixes,
             routing=self.routing,
             facts=self.facts,
+            facts_digest=self.facts_digest,
         )
         if self.incremental and previous is not None:
             previous.replace_groups(self.stale, self.groups, self.skips)
@@ -454,7 +494,7 @@ class ChannelExport:
             new.skips = sorted(record.line() for record in self.skips)
         return new
 
-    def _prepare_spare(self, files: SortedEntries) -> None:
+    def _prepare_spare(self, files: Files) -> None:
         """Record the tree the next run starts from, and where it differs from the new one.
 
         That is the tree just replaced, which differs where this run wrote or deleted; after
@@ -465,7 +505,7 @@ class ChannelExport:
         previous = self.previous.path
         retired = None if previous is None else retired_tree(self.root, previous.name)
         if self.full or previous is None:
-            paths = [files.key(item).decode() for item in files.items] + [MANIFEST]
+            paths = [key.decode() for key in files.keys()] + [MANIFEST]
             spare, differs = mirror(self.root, self.channel.name, tree, paths), set()
             retired = None if previous is None else previous.name
         else:

@@ -12,6 +12,7 @@ articles, the channels' sequence numbers), plus what the gates do, in bulk, per 
 from __future__ import annotations
 
 import gc
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,7 +35,8 @@ from .fingerprint import digest, routing_inputs, static_fingerprint
 from .gates import Gate, gate_fingerprints, load_gates, run_gates
 from .models import ChannelState
 from .richtext import linked_pages
-from .tree import export_lock
+from .state import remove_unused_facts
+from .tree import export_lock, flush
 
 Progress = Callable[[int, int], None]
 # Above this many translation keys, an incremental run streams every article and skips the
@@ -93,6 +95,8 @@ def export_channels(
         )
         visibility = Visibility.load(now)
         facts = load_facts(visibility)
+        facts_digest = hashlib.sha256(facts.encode()).hexdigest()
+        facts_cache: dict[str, str] = {}  # the previous runs' facts, by digest
         site_roots = load_site_roots()
         routing = routing_inputs(site_roots)
         fingerprints = gate_fingerprints(gates)
@@ -115,10 +119,12 @@ def export_channels(
                         retention=timedelta(days=settings.EXPORT_TOMBSTONE_RETENTION_DAYS),
                         static=static,
                         facts=facts,
+                        facts_digest=facts_digest,
+                        facts_cache=facts_cache,
                     )
                 )
             languages = {source_language, *(code for channel in channels for code in channel.locales)}
-            keys = _stale_keys(exports, visibility, languages, facts)
+            keys = _stale_keys(exports, visibility, languages, facts, facts_digest)
             routing_digest = digest(routing)
             prefixes = {}  # with the same routing inputs, the prefixes the last run found hold
             for export in exports:
@@ -129,9 +135,18 @@ def export_channels(
                 directory = _render(
                     exports, gates, visibility, site_roots, prefixes, languages, keys, progress
                 )
+                staged = []
                 for export in exports:
                     export.prefixes, export.routing = directory.prefixes, routing_digest
-                    report.channels.append(export.finish())
+                    if export.stage():
+                        staged.append(export)
+                    report.channels.append(export.report)
+                if staged and settings.EXPORT_FSYNC:
+                    flush(export.staging for export in staged)  # one flush for every channel
+                for export in staged:
+                    export.publish()
+            if not dry_run:
+                remove_unused_facts(root)
             _record_sequences([c for c in report.channels if c.published], now)
         finally:
             for export in exports:
@@ -158,25 +173,32 @@ def _collections_paused() -> Iterator[None]:
 
 
 def _stale_keys(
-    exports: list[ChannelExport], visibility: Visibility, languages: set[str], facts: str
+    exports: list[ChannelExport],
+    visibility: Visibility,
+    languages: set[str],
+    facts: str,
+    facts_digest: str,
 ) -> set[str] | None:
-    """The translation keys to render for all channels together; None for every article."""
-    if not all(export.incremental for export in exports):
-        # Every article is rendered anyway: every channel rebuilds from what is rendered.
-        for export in exports:
-            export.incremental = False
-        return None
+    """The translation keys to render for all channels together; None for every article.
+
+    A channel that rebuilds needs every article; the incremental ones still take only theirs.
+    """
+    incremental = [export for export in exports if export.incremental]
     compared: dict[str, FactChanges] = {}  # channels exported together share their facts
-    for export in exports:
-        old = export.previous.state.facts
-        if old not in compared:
-            compared[old] = compare_facts(old, facts)
-    slugs = {slug for changes in compared.values() for slug in changes.slugs}
-    collisions = colliding_keys(visibility, languages, slugs)
+    for export in incremental:
+        old = export.previous.state
+        if old.facts_digest not in compared:
+            same = old.facts_digest == facts_digest
+            compared[old.facts_digest] = compare_facts("" if same else old.facts, "" if same else facts)
     keys: set[str] = set()
-    for export in exports:
-        keys |= export.stale_keys(compared[export.previous.state.facts], collisions)
-    return keys
+    for export in incremental:
+        keys |= export.stale_keys(compared[export.previous.state.facts_digest])
+    if keys:
+        # Which article gets a contested path depends on all of them: render them together.
+        keys = colliding_keys(visibility, languages, keys)
+        for export in incremental:
+            export.add_stale(keys)
+    return keys if len(incremental) == len(exports) else None
 
 
 def _render(

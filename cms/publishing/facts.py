@@ -28,7 +28,7 @@ from .directory import Visibility, canonical_key
 FIELDS = (
     "id",
     "content_type_id",
-    "locale__language_code",
+    "locale_id",
     "url_path",
     "live_revision_id",
     "first_published_at",
@@ -38,6 +38,8 @@ FIELDS = (
     "applied_translation__translated",
     "applied_translation__total",
     "applied_translation__source_revision_id",
+    # Whether a translation is up to date depends on its source's live revision, also when the
+    # source itself is not visible (and so has no line of its own).
     "applied_translation__source_page__live_revision_id",
 )
 
@@ -82,45 +84,55 @@ def load_facts(visibility: Visibility) -> str:
 
 @dataclass(frozen=True)
 class FactChanges:
-    """Pages whose facts differ between two snapshots: their keys, ids and slugs."""
+    """Pages whose facts differ between two snapshots: their translation keys and ids."""
 
     keys: frozenset[str]
     page_ids: frozenset[int]
-    slugs: frozenset[str]
 
 
 def compare_facts(old: str, new: str) -> FactChanges:
     """What changed between two ``load_facts`` results (appeared, vanished or altered pages)."""
     if old == new:
-        return FactChanges(frozenset(), frozenset(), frozenset())
-    differing = set(old.split("\n")) ^ set(new.split("\n"))
+        return FactChanges(frozenset(), frozenset())
+    old_lines, new_lines = old.split("\n"), new.split("\n")
+    if len(old_lines) == len(new_lines):
+        # The usual case, pages changed but none appeared or vanished: lines in id order.
+        differing = {a for a, b in zip(old_lines, new_lines, strict=True) if a != b}
+        differing |= {b for a, b in zip(old_lines, new_lines, strict=True) if a != b}
+    else:
+        differing = set(old_lines) ^ set(new_lines)
     differing.discard("")
-    keys, ids, slugs = set(), set(), set()
+    keys, ids = set(), set()
     for line in differing:
-        key, page_id, _type, _language, url_path, _rest = line.split("\t", 5)
+        key, page_id, _rest = line.split("\t", 2)
         keys.add(canonical_key(key))
         ids.add(int(page_id))
-        slugs.add(url_path.rstrip("/").rsplit("/", 1)[-1])
-    return FactChanges(frozenset(keys), frozenset(ids), frozenset(slugs))
+    return FactChanges(frozenset(keys), frozenset(ids))
 
 
-def colliding_keys(visibility: Visibility, languages: Iterable[str], slugs: Iterable[str]) -> set[str]:
-    """Translation keys of the articles that share one of ``slugs`` with another (one query).
+def colliding_keys(visibility: Visibility, languages: Iterable[str], keys: Iterable[str]) -> set[str]:
+    """``keys`` and the articles that share a slug with one of them, and so on (a query a step).
 
-    Two articles with one slug compete for a path in some locale; which one gets it depends on
-    both, so an incremental run renders all of them when one of them changed. Only the slugs of
-    changed pages can start a collision; ending one is remembered by the loser's skip record.
+    Two articles with one slug compete for a path in some locale (a fallback document takes
+    the source's slug); which one gets it depends on both, so an incremental run renders all
+    of them, in order, when it renders one. Usually one step finds nothing more.
     """
-    slugs = sorted(set(slugs))
-    if not slugs:
-        return set()
-    rows = (
-        ArticlePage.objects.filter(visibility.filter())
-        .filter(locale__language_code__in=sorted(set(languages)), slug__in=slugs)
-        .values_list("slug", Cast("translation_key", output_field=CharField()))
-        .order_by()
+    articles = ArticlePage.objects.filter(visibility.filter()).filter(
+        locale__language_code__in=sorted(set(languages))
     )
-    keys_by_slug: dict[str, set[str]] = {}
-    for slug, key in rows:
-        keys_by_slug.setdefault(slug, set()).add(canonical_key(key))
-    return {key for keys in keys_by_slug.values() if len(keys) > 1 for key in keys}
+    known = set(keys)
+    frontier = set(known)
+    while frontier:
+        slugs = articles.filter(translation_key__in=sorted(frontier)).values("slug")
+        rows = (
+            articles.filter(slug__in=slugs)
+            .values_list("slug", Cast("translation_key", output_field=CharField()))
+            .order_by()
+        )
+        keys_by_slug: dict[str, set[str]] = {}
+        for slug, key in rows:
+            keys_by_slug.setdefault(slug, set()).add(canonical_key(key))
+        shared = {key for group in keys_by_slug.values() if len(group) > 1 for key in group}
+        frontier = shared - known
+        known |= shared
+    return known

@@ -60,16 +60,12 @@ def routing_inputs(site_roots: list[tuple[str, str]]) -> dict[str, Any]:
     return {
         "site_roots": site_roots,
         "urlconf": hashlib.sha256(source).hexdigest(),
-        "settings": [
-            str(getattr(settings, name, None))
-            for name in (
-                "LANGUAGES",
-                "LANGUAGE_CODE",
-                "USE_I18N",
-                "WAGTAIL_APPEND_SLASH",
-                "FORCE_SCRIPT_NAME",
-            )
-        ],
+        # Plain values only: a digest of a lazy translation's repr would change every process.
+        "languages": [code for code, _name in settings.LANGUAGES],
+        "language_code": settings.LANGUAGE_CODE,
+        "use_i18n": settings.USE_I18N,
+        "append_slash": getattr(settings, "WAGTAIL_APPEND_SLASH", True),
+        "script_name": settings.FORCE_SCRIPT_NAME,
     }
 
 

@@ -107,15 +107,15 @@ def splice_journal(
     For incremental runs: the entries for the changed paths and the expired tombstones are cut
     out of the previous file and the new entries appended, without decoding the others.
     """
-    prefix, entries_region, _end = region(previous, b'"entries":[', b"]}\n")
-    header = json.loads(prefix + b"]}")
+    low, high = region(previous, b'"entries":[', b"]}\n")
+    header = json.loads(previous[:low] + b"]}")
     previous_sequence = int(header["sequence"])
     compacted_through = int(header["compacted_through"])
     if floor > previous_sequence:
         compacted_through = floor
     start = max(previous_sequence, floor)
     at = timestamp(now)
-    entries = JournalEntries(entries_region)
+    entries = JournalEntries(previous, low, high)
     ordered = sorted(changes, key=lambda change: (change.path, change.action))
     for change in ordered:
         entries.drop_path(change.path)
@@ -125,11 +125,13 @@ def splice_journal(
         if bounds not in superseded and tombstone_at < cutoff:
             entries.cut(bounds)
             compacted_through = max(compacted_through, sequence)
-    for offset, change in enumerate(ordered, 1):
-        entries.append(encode_json(change.entry(start + offset, at)))
-    changed = bool(entries.cuts or entries.appended) or (
+    changed = bool(ordered or entries.cuts) or (
         compacted_through != int(header["compacted_through"])
     )
+    if not changed:
+        return b"", False  # nothing to publish: the caller keeps the current journal
+    for offset, change in enumerate(ordered, 1):
+        entries.append(encode_json(change.entry(start + offset, at)))
     head = {
         "schema_version": SCHEMA_VERSION,
         "channel": channel,

@@ -1,152 +1,220 @@
 """Edit the big JSON files of an export (indexes, manifest, journal) without parsing them.
 
-An incremental run changes a few entries of files that list every article. Parsing and
-re-encoding those files would cost more than everything else the run does, so they are edited as
-bytes: compact JSON written by ``serialize.dump_json`` has a fixed shape, and a key that starts
-every entry (``{"id":"`` in an index, ``{"sequence":`` in the journal) or the end of one
-(``},"`` in the manifest's ``files``) cannot occur inside a string value, where every quote is
-escaped. Splitting on it gives the entries; sorted lists are then edited with bisection.
+An incremental run changes a few entries of files that list every article. Decoding and
+re-encoding those files would cost more than everything else the run does, so they are edited
+as bytes. Compact JSON written by ``serialize.dump_json`` has a fixed shape, and the text between
+two entries (``},{"id":"`` in an index, ``},"`` between manifest members, ``},{"sequence":`` in
+the journal) cannot occur inside a string value, where every quote is escaped: searching for it
+finds entry boundaries, and sorted entries are found by bisecting byte offsets.
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from .serialize import encode_json
 
+Key = Callable[[bytes, int], bytes]  # the sort key of the entry starting at an offset
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How the entries of one kind of list look: what starts and ends each, and its sort key."""
+
+    start: bytes
+    end: bytes
+    key: Key
+
+    @property
+    def separator(self) -> bytes:
+        return self.end + b"," + self.start
+
+
+def _slug_at(data: bytes, offset: int) -> bytes:
+    start = data.index(b'"slug":"', offset) + 8
+    return data[start : data.index(b'"', start)]
+
+
+def _path_at(data: bytes, offset: int) -> bytes:
+    return data[offset + 1 : data.index(b'"', offset + 1)]
+
+
+INDEX = Shape(b'{"id":"', b"}", _slug_at)  # an index's "articles", sorted by slug
+MANIFEST = Shape(b'"', b"}", _path_at)  # a manifest's "files" members, sorted by path
+
 
 class SortedEntries:
-    """The entries of a JSON array or object, sorted by a key, held as their bytes.
+    """Entries built from scratch (a rebuild): sorted once, joined once."""
 
-    Each entry is stored without the separator text that surrounds it in the file (``start``
-    before, ``end`` after), so a file splits into entries with one ``bytes.split`` and joins
-    back with one ``bytes.join``.
-    """
-
-    def __init__(self, start: bytes, end: bytes, key: Callable[[bytes], bytes]) -> None:
-        self.start = start
-        self.end = end
-        self.separator = end + b"," + start
-        self.key = key
-        self.items: list[bytes] = []
-        self._keys: list[bytes] | None = None
-
-    def load(self, region: bytes) -> SortedEntries:
-        """Read the entries of ``region``, the text between the brackets (already sorted)."""
-        if region:
-            items = region.split(self.separator)
-            items[0] = items[0][len(self.start) :]
-            items[-1] = items[-1][: len(items[-1]) - len(self.end)]
-            self.items = items
-        return self
-
-    def strip(self, encoded: bytes) -> bytes:
-        """An entry as stored, from its full encoding."""
-        return encoded[len(self.start) : len(encoded) - len(self.end)]
+    def __init__(self, shape: Shape, entries: list[bytes]) -> None:
+        self.shape = shape
+        self.entries = sorted(entries, key=lambda entry: shape.key(entry, 0))
+        self._keys = [shape.key(entry, 0) for entry in self.entries]
 
     def get(self, key: bytes) -> bytes | None:
-        """The entry with ``key``, or None."""
-        index = bisect_left(self.items, key, key=self.key)
-        if index < len(self.items) and self.key(self.items[index]) == key:
-            return self.items[index]
-        return None
+        index = bisect_left(self._keys, key)
+        return self.entries[index] if index < len(self._keys) and self._keys[index] == key else None
 
-    def copy(self) -> SortedEntries:
-        twin = SortedEntries(self.start, self.end, self.key)
-        twin.items = list(self.items)
-        return twin
-
-    def set(self, key: bytes, item: bytes | None) -> None:
-        """Replace, add (``item``) or remove (``None``) the entry with ``key``."""
-        index = bisect_left(self.items, key, key=self.key)
-        found = index < len(self.items) and self.key(self.items[index]) == key
-        if item is None:
+    def set(self, key: bytes, entry: bytes | None) -> None:
+        """Replace, add (``entry``) or remove (``None``) the entry with ``key``."""
+        index = bisect_left(self._keys, key)
+        found = index < len(self._keys) and self._keys[index] == key
+        if entry is None:
             if found:
-                del self.items[index]
+                del self.entries[index], self._keys[index]
         elif found:
-            self.items[index] = item
+            self.entries[index] = entry
         else:
-            self.items.insert(index, item)
+            self.entries.insert(index, entry)
+            self._keys.insert(index, key)
+
+    def keys(self) -> list[bytes]:
+        return list(self._keys)
 
     def render(self) -> bytes:
-        if not self.items:
-            return b""
-        return self.start + self.separator.join(self.items) + self.end
+        return b",".join(self.entries)
 
 
-def index_entries() -> SortedEntries:
-    """An index's ``articles``: objects that start with their id, sorted by slug."""
-    return SortedEntries(b'{"id":"', b"}", _slug)
+class SortedRegion:
+    """The sorted entries of a published file, edited in place (an incremental run).
+
+    ``data[low:high]`` holds the entries separated by commas. Lookups bisect byte offsets;
+    ``set`` records an edit, and ``render`` copies the untouched runs of entries around them.
+    """
+
+    def __init__(self, shape: Shape, data: bytes, low: int, high: int) -> None:
+        self.shape = shape
+        self.data = data
+        self.low = low
+        self.high = high
+        self.edits: dict[bytes, bytes | None] = {}
+
+    def _start_from(self, offset: int) -> int | None:
+        """The start of the first entry at or after ``offset``."""
+        if offset <= self.low:
+            return self.low if self.low < self.high else None
+        gap = len(self.shape.end) + 1
+        found = self.data.find(self.shape.separator, offset - gap, self.high)
+        return None if found < 0 else found + gap
+
+    def _end(self, start: int) -> int:
+        found = self.data.find(self.shape.separator, start, self.high)
+        return self.high if found < 0 else found + len(self.shape.end)
+
+    def _find(self, key: bytes) -> tuple[int, bool]:
+        """Where the entry with ``key`` starts (or would), and whether it is there."""
+        low, high = self.low, self.high
+        while low < high:
+            middle = (low + high) // 2
+            start = self._start_from(middle)
+            if start is None or self.shape.key(self.data, start) >= key:
+                high = middle
+            else:
+                low = middle + 1
+        start = self._start_from(low)
+        if start is None:
+            return self.high, False
+        return start, self.shape.key(self.data, start) == key
+
+    def get(self, key: bytes) -> bytes | None:
+        """The entry with ``key`` as it is now (edits included), or None."""
+        if key in self.edits:
+            return self.edits[key]
+        start, found = self._find(key)
+        return self.data[start : self._end(start)] if found else None
+
+    def set(self, key: bytes, entry: bytes | None) -> None:
+        """Replace, add (``entry``) or remove (``None``) the entry with ``key``."""
+        self.edits[key] = entry
+
+    def keys(self) -> list[bytes]:
+        """Every key, edits included (reads every entry: for the rare runs that need all)."""
+        keys, start = set(), self._start_from(self.low)
+        while start is not None and start < self.high:
+            keys.add(self.shape.key(self.data, start))
+            start = self._start_from(self._end(start) + 1)
+        keys.update(key for key, entry in self.edits.items() if entry is not None)
+        keys.difference_update(key for key, entry in self.edits.items() if entry is None)
+        return sorted(keys)
+
+    def render(self) -> bytes:
+        """The entries with the edits applied, comma-separated."""
+        operations = []
+        for key, entry in self.edits.items():
+            start, found = self._find(key)
+            operations.append((start, self._end(start) if found else start, key, entry))
+        operations.sort()
+        pieces, cursor = [], self.low
+        for start, end, _key, entry in operations:
+            if start > cursor:
+                pieces.append(_without_commas(self.data, cursor, start))
+            if entry is not None:
+                pieces.append(entry)
+            cursor = max(cursor, end)
+        if cursor < self.high:
+            pieces.append(_without_commas(self.data, cursor, self.high))
+        return b",".join(piece for piece in pieces if piece)
 
 
-def _slug(item: bytes) -> bytes:
-    start = item.index(b'"slug":"') + 8
-    return item[start : item.index(b'"', start)]
+def region(data: bytes, opening: bytes, closing: bytes) -> tuple[int, int]:
+    """The offsets of what lies between ``opening`` (first occurrence) and the file's end.
 
-
-def manifest_files() -> SortedEntries:
-    """A manifest's ``files``: ``"<path>":{"sha256":…,"size":…}`` members, sorted by path."""
-    return SortedEntries(b'"', b"}", _path_member)
-
-
-def _path_member(item: bytes) -> bytes:
-    return item[: item.index(b'"')]
+    A compact document of ours always ends with the same text (``]}\\n``, ``}}\\n``).
+    """
+    if not data.endswith(closing):
+        raise ValueError("unexpected end of file")
+    return data.index(opening) + len(opening), len(data) - len(closing)
 
 
 def manifest_member(path: str, sha256: str, size: int) -> bytes:
-    """A manifest member as ``manifest_files`` stores it."""
-    return encode_json(path)[1:] + f':{{"sha256":"{sha256}","size":{size}'.encode()
+    """One member of a manifest's ``files``: ``"<path>":{"sha256":"…","size":…}``."""
+    return encode_json(path) + f':{{"sha256":"{sha256}","size":{size}}}'.encode()
+
+
+_SIZE = re.compile(rb'"size":(\d+)')
 
 
 def member_file(member: bytes) -> tuple[str, int]:
     """``(sha256, size)`` of a manifest member."""
     start = member.index(b'"sha256":"') + 10
-    return member[start : start + 64].decode(), int(member[member.rindex(b":") + 1 :])
-
-
-def region(data: bytes, opening: bytes, closing: bytes) -> tuple[bytes, bytes, bytes]:
-    """Split ``data`` into the text up to ``opening``, the region, and ``closing`` on.
-
-    ``opening`` is the first occurrence (``"articles":[``); ``closing`` is the file's end, which
-    a compact document of ours always ends with (``]}\\n``).
-    """
-    start = data.index(opening) + len(opening)
-    if not data.endswith(closing):
-        raise ValueError("unexpected end of file")
-    return data[:start], data[start : len(data) - len(closing)], data[len(data) - len(closing) :]
+    return member[start : start + 64].decode(), int(_SIZE.search(member, start)[1])
 
 
 class JournalEntries:
-    """The journal's entries in sequence order, as bytes, cut and appended in place."""
+    """The journal's entries in sequence order, cut and appended in place."""
 
     START = b'{"sequence":'
     SEPARATOR = b"}," + START
 
-    def __init__(self, region: bytes) -> None:
-        self.region = region
+    def __init__(self, data: bytes, low: int, high: int) -> None:
+        self.data = data
+        self.low = low
+        self.high = high
         self.cuts: list[tuple[int, int]] = []
         self.appended: list[bytes] = []
 
     def _bounds(self, position: int) -> tuple[int, int]:
-        start = self.region.rfind(self.START, 0, position)
-        end = self.region.find(self.SEPARATOR, position)
-        return start, (len(self.region) if end < 0 else end + 1)
+        start = self.data.rfind(self.START, self.low, position)
+        end = self.data.find(self.SEPARATOR, position, self.high)
+        return start, (self.high if end < 0 else end + 1)
 
     def drop_path(self, path: str) -> None:
         """Remove the entry for ``path`` (compaction keeps only the latest per path)."""
         marker = b'"path":' + encode_json(path) + b","
-        position = self.region.find(marker)
+        position = self.data.find(marker, self.low, self.high)
         if position >= 0:
             self.cuts.append(self._bounds(position))
 
     def tombstones(self) -> list[tuple[int, str, tuple[int, int]]]:
         """``(sequence, at, bounds)`` of every delete entry."""
-        found, position = [], 0
+        found, position = [], self.low
         marker = b'"action":"delete"'
-        while (position := self.region.find(marker, position)) >= 0:
+        while (position := self.data.find(marker, position, self.high)) >= 0:
             start, end = self._bounds(position)
-            entry = self.region[start:end]
+            entry = self.data[start:end]
             sequence = int(entry[len(self.START) : entry.index(b",")])
             at_start = entry.index(b'"at":"') + 6
             at = entry[at_start : entry.index(b'"', at_start)].decode()
@@ -161,12 +229,20 @@ class JournalEntries:
         self.appended.append(entry)
 
     def render(self) -> bytes:
-        pieces, position = [], 0
+        pieces, position = [], self.low
         for start, end in sorted(set(self.cuts)):
             if start > position:
-                pieces.append(self.region[position:start].strip(b","))
+                pieces.append(_without_commas(self.data, position, start))
             position = max(position, end)
-        if position < len(self.region):
-            pieces.append(self.region[position:].strip(b","))
-        pieces = [piece for piece in pieces if piece]
-        return b",".join(pieces + self.appended)
+        if position < self.high:
+            pieces.append(_without_commas(self.data, position, self.high))
+        return b",".join([piece for piece in pieces if piece] + self.appended)
+
+
+def _without_commas(data: bytes, start: int, end: int) -> bytes:
+    """``data[start:end]`` without the separating commas at its ends (one copy, not three)."""
+    while start < end and data[start] == 44:  # ","
+        start += 1
+    while end > start and data[end - 1] == 44:
+        end -= 1
+    return data[start:end]

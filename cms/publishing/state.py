@@ -7,7 +7,8 @@
   the next run rebuilds every document. ``prefixes``: the URL prefix of each language, which
   the next run reuses rather than loading the URL configuration, as long as what they were
   computed from (``routing``) is the same.
-- ``facts``: the page facts the documents were built from (``facts.load_facts``).
+- ``facts``: the page facts the documents were built from (``facts.load_facts``), by digest:
+  channels exported together share one ``.state/_facts.<digest>`` file.
 - ``groups``: per translation group with documents or skips in the channel, its document paths
   and the pages its rich text links to; ``links``: the same dependencies, by linked page.
 - ``skips``: the articles left out and why, so an incremental run still reports them.
@@ -29,8 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 STATE_DIR = ".state"
-FORMAT = 1
-SECTIONS = ("facts", "groups", "links", "skips")
+FORMAT = 2
+SECTIONS = ("groups", "links", "skips")
+FACTS_PREFIX = "_facts."  # "_" cannot start a channel name: no tree or state is called so
 SLUG_TAKEN = "slug taken by "
 
 
@@ -85,6 +87,7 @@ class ExportState:
     prefixes: dict[str, str | None] = field(default_factory=dict)  # URL prefix per language
     routing: str = ""  # digest of what the prefixes were computed from
     facts: str = ""
+    facts_digest: str = ""
     groups: list[str] = field(default_factory=list)  # GroupRecord lines, sorted by key
     links: list[str] = field(default_factory=list)  # "<dependency>\t<key>", sorted
     skips: list[str] = field(default_factory=list)  # SkipRecord lines, sorted by key
@@ -104,9 +107,9 @@ class ExportState:
     def skip_records(self) -> list[SkipRecord]:
         return [SkipRecord.parse(line) for line in self.skips]
 
-    def collided(self) -> set[str]:
-        """Groups that lost a path to another article: rebuilt until the collision is gone."""
-        return {record.key for record in self.skip_records() if SLUG_TAKEN in record.reason}
+    def collided(self) -> list[SkipRecord]:
+        """Documents left out because another article has their path (a slug collision)."""
+        return [record for record in self.skip_records() if SLUG_TAKEN in record.reason]
 
     def replace_groups(
         self, keys: set[str], groups: list[GroupRecord], skips: list[SkipRecord]
@@ -120,8 +123,7 @@ class ExportState:
 
     def encode(self) -> bytes:
         sections = [
-            self.facts.encode("utf-8"),
-            *("\n".join(lines).encode("utf-8") for lines in (self.groups, self.links, self.skips)),
+            "\n".join(lines).encode("utf-8") for lines in (self.groups, self.links, self.skips)
         ]
         header = {
             "format": FORMAT,
@@ -132,6 +134,7 @@ class ExportState:
             "documents": self.documents,
             "prefixes": self.prefixes,
             "routing": self.routing,
+            "facts": self.facts_digest,
             "sections": [len(section) for section in sections],
         }
         return json.dumps(header).encode("ascii") + b"\n" + b"".join(sections)
@@ -157,8 +160,14 @@ def state_path(root: Path, tree: str) -> Path:
     return root / STATE_DIR / tree
 
 
-def read_state(root: Path, channel: str, tree: str) -> ExportState | None:
-    """The state of ``tree``, or None if it is missing or does not belong to it."""
+def read_state(
+    root: Path, channel: str, tree: str, facts: dict[str, str] | None = None
+) -> ExportState | None:
+    """The state of ``tree``, or None if it is missing or does not belong to it.
+
+    ``facts`` caches facts files by digest across the channels of a run.
+    """
+    facts = {} if facts is None else facts
     try:
         data = state_path(root, tree).read_bytes()
         end = data.index(b"\n")
@@ -171,7 +180,10 @@ def read_state(root: Path, channel: str, tree: str) -> ExportState | None:
             offset += length
         if offset != len(data) or len(sections) != len(SECTIONS):
             return None
-        facts, groups, links, skips = sections
+        groups, links, skips = sections
+        digest = header["facts"]
+        if digest not in facts:
+            facts[digest] = (root / STATE_DIR / f"{FACTS_PREFIX}{digest}").read_text("utf-8")
         return ExportState(
             channel=channel,
             tree=tree,
@@ -180,7 +192,8 @@ def read_state(root: Path, channel: str, tree: str) -> ExportState | None:
             documents=header["documents"],
             prefixes=header["prefixes"],
             routing=header["routing"],
-            facts=facts,
+            facts=facts[digest],
+            facts_digest=digest,
             groups=groups.split("\n") if groups else [],
             links=links.split("\n") if links else [],
             skips=skips.split("\n") if skips else [],
@@ -193,6 +206,34 @@ def write_state(root: Path, state: ExportState) -> None:
     """Write the state of a tree about to be published (no flush: it is a cache)."""
     directory = root / STATE_DIR
     directory.mkdir(exist_ok=True)
+    facts = directory / f"{FACTS_PREFIX}{state.facts_digest}"
+    if not facts.exists():
+        temporary = directory / f".{FACTS_PREFIX}{state.facts_digest}.tmp"
+        temporary.write_text(state.facts, encoding="utf-8")
+        os.replace(temporary, facts)
     temporary = directory / f".{state.tree}.tmp"
     temporary.write_bytes(state.encode())
     os.replace(temporary, state_path(root, state.tree))
+
+
+def remove_unused_facts(root: Path) -> None:
+    """Delete the facts files no state refers to any more (call it holding the lock)."""
+    directory = root / STATE_DIR
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return
+    used = set()
+    for name in names:
+        if name.startswith((".", FACTS_PREFIX)):
+            if name.startswith(f".{FACTS_PREFIX}") and name.endswith(".tmp"):
+                (directory / name).unlink(missing_ok=True)  # left by a run killed mid-write
+            continue
+        try:
+            with open(directory / name, "rb") as handle:
+                used.add(json.loads(handle.readline()).get("facts"))
+        except (OSError, ValueError, AttributeError):
+            continue
+    for name in names:
+        if name.startswith(FACTS_PREFIX) and name.removeprefix(FACTS_PREFIX) not in used:
+            (directory / name).unlink(missing_ok=True)

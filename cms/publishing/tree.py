@@ -136,8 +136,13 @@ class PublishedTree:
         return int(match[1]) if match else 0
 
 
-def read_published(root: Path, channel: str) -> PublishedTree:
-    """The current tree of ``channel`` with its state and spare (nothing if never exported)."""
+def read_published(
+    root: Path, channel: str, facts: dict[str, str] | None = None
+) -> PublishedTree:
+    """The current tree of ``channel`` with its state and spare (nothing if never exported).
+
+    ``facts`` caches the states' facts files across channels (see ``state.read_state``).
+    """
     link = root / channel
     if not link.is_symlink():
         if link.exists():
@@ -150,7 +155,7 @@ def read_published(root: Path, channel: str) -> PublishedTree:
         manifest = (path / MANIFEST).read_bytes()
         journal = (path / CHANGES).read_bytes()
         tree = PublishedTree(path=path, manifest_bytes=manifest, journal_bytes=journal)
-        state = read_state(root, channel, path.name)
+        state = read_state(root, channel, path.name, facts)
         if state is None:
             # No record of how the tree was built: the run rebuilds everything and reads the
             # tree's manifest and journal as JSON, so make sure they are whole now.
@@ -228,6 +233,7 @@ class StagingTree:
         self.path: Path | None = None
         self._base = ""  # str(self.path) + "/": files are addressed as strings, thousands a run
         self._directories: set[str] = set()  # folders known to exist, relative to the tree
+        self.flushed = False  # on disk as it will be published
 
     @property
     def recycled(self) -> bool:
@@ -257,6 +263,7 @@ class StagingTree:
 
     def write(self, relative: str, data: bytes) -> None:
         """Give ``relative`` the content ``data`` in a new inode."""
+        self.flushed = False
         target = self._target(relative)
         if self.recycled:
             with suppress(FileNotFoundError):
@@ -271,6 +278,7 @@ class StagingTree:
         """Give ``relative`` the current tree's file; False if that file is not as recorded."""
         if self.recycled and relative not in self._spare.differs:
             return True
+        self.flushed = False
         source = f"{self.current}/{relative}"
         target = self._target(relative)
         try:
@@ -299,10 +307,8 @@ class StagingTree:
         """
         path = self.create()
         link = self.root / self.channel
-        if self.fsync:
-            # One flush of everything written, rather than an fsync per file: the tree must be
-            # on disk before the link points at it, and thousands of fsyncs cost seconds.
-            os.sync()
+        if self.fsync and not self.flushed:
+            flush([self])
         if link.is_symlink():
             _point(self.root / f".{self.channel}.previous", os.readlink(link))
         _point(link, os.path.relpath(path, self.root))
@@ -321,6 +327,18 @@ class StagingTree:
             os.makedirs(self._base + folder, exist_ok=True)
             self._directories.add(folder)
         return self._base + relative
+
+
+def flush(trees: Iterable[StagingTree]) -> None:
+    """Put everything written so far on disk, before ``trees`` are switched to.
+
+    One flush of everything, rather than an fsync per file: a tree must be on disk before the
+    link points at it, and thousands of fsyncs cost seconds. A run flushes once for all its
+    channels.
+    """
+    os.sync()
+    for tree in trees:
+        tree.flushed = True
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -357,32 +375,34 @@ def remove_old_trees(root: Path, channel: str, budget: int | None = None) -> Non
     deletes (an incremental run should not pay for freeing a whole tree); the rest goes on
     the next calls. Call it holding the lock.
     """
-    current = root / channel
-    keep = {
-        (root / name).resolve()
-        for name in (channel, f".{channel}.previous")
-        if (root / name).is_symlink()
-    }
+    keep = set()
+    for name in (channel, f".{channel}.previous"):
+        with suppress(OSError):
+            keep.add(os.path.basename(os.readlink(root / name)))
     retired = None
+    current = root / channel
     if current.is_symlink():
-        spare = _read_spare(root, channel, current.resolve().name)
+        current_name = os.path.basename(os.readlink(current))
+        spare = _read_spare(root, channel, current_name)
         if spare is not None:
-            keep.add(spare.path)
-        retired = retired_tree(root, current.resolve().name)
-    kept = set()
-    for tree in (root / TREES_DIR).glob(f"{channel}.*"):
-        if tree.resolve() in keep:
-            kept.add(tree.name)
-        elif budget is None or tree.name != retired:
+            keep.add(spare.path.name)
+        retired = retired_tree(root, current_name)
+    prefix = f"{channel}."
+    for name in os.listdir(root / TREES_DIR):
+        if not name.startswith(prefix) or name in keep:
+            continue
+        tree = root / TREES_DIR / name
+        if budget is None or name != retired:
             # What killed runs left shares most files with the trees kept: cheap to delete.
             shutil.rmtree(tree, ignore_errors=True)
         elif budget > 0:
             budget = _delete_some(tree, budget)
-    for state in (root / STATE_DIR).glob(f"{channel}.*"):
-        if state.name.removesuffix(".spare") not in kept:
-            state.unlink(missing_ok=True)
-    for temporary in (root / STATE_DIR).glob(f".{channel}.*.tmp"):
-        temporary.unlink(missing_ok=True)  # left by a run killed while writing a state
+    with suppress(FileNotFoundError):
+        for name in os.listdir(root / STATE_DIR):
+            if name.startswith(prefix) and name.removesuffix(".spare") not in keep:
+                os.unlink(root / STATE_DIR / name)
+            elif name.startswith(f".{prefix}") and name.endswith(".tmp"):
+                os.unlink(root / STATE_DIR / name)  # left by a run killed while writing
 
 
 def _delete_some(folder: str | Path, budget: int) -> int:
