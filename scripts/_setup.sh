@@ -53,8 +53,13 @@ ensure_venv() {
     fi
     if [ ! -f "$stamp" ] || [ "$ROOT/pyproject.toml" -nt "$stamp" ]; then
         say "installing Python packages${extras:+ ($extras)}"
-        "$PY" -m pip install --quiet --upgrade pip
-        "$PY" -m pip install --quiet -e "$target"
+        # pip's own chatter goes to a log, shown only when the install fails.
+        if ! { "$PY" -m pip install --quiet --upgrade pip &&
+               "$PY" -m pip install --quiet -e "$target"; } >"$VENV/pip.log" 2>&1; then
+            cat "$VENV/pip.log" >&2
+            echo "error: installing Python packages failed (log: $VENV/pip.log)" >&2
+            return 1
+        fi
         touch "$stamp"
     fi
 }
