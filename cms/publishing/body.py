@@ -82,7 +82,9 @@ def _struct(block: blocks.StructBlock) -> Transform:
             if name not in raw:
                 # StructBlock.to_python fills a missing field with the block's default.
                 default = child.get_prep_value(child.get_default())
-                value[name] = default if child_transform is None else child_transform(default, render)
+                value[name] = (
+                    default if child_transform is None else child_transform(default, render)
+                )
             elif child_transform is None:
                 value[name] = raw[name]
             elif child_transform is _rich_text:

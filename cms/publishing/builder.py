@@ -10,7 +10,7 @@ staged before the run knows it will publish (so a run that changes nothing touch
 
 from __future__ import annotations
 
-import json
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,17 +27,18 @@ from .journal import DELETE, UPSERT, Change, encode_journal, next_journal, splic
 from .plan import Skip, plan_group
 from .schema import channel_schemas
 from .serialize import dump_json, encode_json, sha256_hex
+from .spill import FILES, Spill
 from .splice import (
     INDEX,
-    MANIFEST as MEMBERS,
+    MEMBERS,
+    Chunks,
     SortedEntries,
     SortedRegion,
     manifest_member,
     member_file,
     region,
+    size_of,
 )
-
-Files = SortedEntries | SortedRegion  # the manifest's members
 from .state import SLUG_TAKEN, ExportState, GroupRecord, SkipRecord, write_state
 from .tree import (
     CHANGES,
@@ -52,6 +53,7 @@ from .tree import (
 )
 
 ARTICLE_PATH = re.compile(r"^(?P<locale>[^/]+)/articles/(?P<slug>[^/]+)\.json$")
+Files = SortedEntries | SortedRegion  # the manifest's members
 FileEntry = tuple[str, int]  # sha256, size
 
 
@@ -117,6 +119,18 @@ class ChannelExport:
         self.incremental = (
             not full and static is not None and state is not None and state.static == static
         )
+        # A rebuild compares with the current tree's manifest by digests of its members, and
+        # reads what else it needs of the current tree again at the end: memory for files it
+        # does not use while rendering would grow with the number of articles.
+        self._previous_set: set[bytes] | None = None
+        if not self.incremental:
+            self._previous_set = {_digest(member) for member in self.previous.members()}
+            self.previous.release()
+            if state is not None:  # rebuilt from scratch
+                state.groups, state.links, state.skips, state.facts = [], [], [], ""
+        # A rebuild keeps its index entries in a file until the end, not in memory: an index
+        # lists every article.
+        self._spill = None if self.incremental else Spill()
         self.stale: set[str] | None = None  # the groups an incremental run renders
         self.staging = None
         if not dry_run:
@@ -130,7 +144,8 @@ class ChannelExport:
         self.documents: list[_Document] = []
         self.groups: list[GroupRecord] = []
         self.skips: list[SkipRecord] = []
-        self.owners: dict[str, str] = {}  # article path → translation key
+        self.owners: dict[str, str] = {}  # contested article path → translation key
+        self.contested: set[str] | None = None  # slugs several articles have (None: all)
         self.changes: list[Change] = []
         self.written: set[str] = set()  # paths given new content in the staging tree
         self.report = ChannelReport(channel.name, sequence=self.previous.sequence)
@@ -139,7 +154,7 @@ class ChannelExport:
         self.prefixes: dict[str, str | None] = {}  # URL prefixes the run used, for the state
         self.routing = ""  # digest of what they were computed from
         self._previous_members: SortedRegion | None = None
-        self._new_members: dict[str, bytes] = {}  # rebuilds only: path → manifest member
+        self._staged_files: Files | None = None  # the staged manifest's members
 
     # Deciding what to render
 
@@ -188,7 +203,9 @@ class ChannelExport:
         )
         kept = []
         for document in planned:
-            owner = self.owners.setdefault(document.path, document.translation_key)
+            owner = document.translation_key
+            if self.contested is None or document.page.slug in self.contested:
+                owner = self.owners.setdefault(document.path, document.translation_key)
             if owner != document.translation_key:
                 skipped.append(Skip(document.language, document.page.slug, SLUG_TAKEN + owner))
             else:
@@ -212,9 +229,12 @@ class ChannelExport:
     def _add_article(self, path: str, data: bytes, header: dict[str, Any]) -> None:
         sha256, size = sha256_hex(data), len(data)
         same = self._stage(path, data, (sha256, size))
-        member = manifest_member(path, sha256, size)
         entry = encode_json(index_entry(header, path, sha256))
-        self.documents.append(_Document(path, header["locale"], header["slug"], member, entry))
+        if self._spill is not None:
+            self._spill.add(header["locale"], header["slug"], entry)
+        else:
+            member = manifest_member(path, sha256, size)
+            self.documents.append(_Document(path, header["locale"], header["slug"], member, entry))
         if same:
             self.report.unchanged += 1
             return
@@ -223,25 +243,27 @@ class ChannelExport:
             Change(UPSERT, path, header["id"], header["locale"], header["slug"], sha256)
         )
 
-    def _stage(self, path: str, data: bytes, entry: FileEntry) -> bool:
+    def _stage(self, path: str, data: bytes | Chunks, entry: FileEntry) -> bool:
         """Stage a file; return whether the current tree has the same bytes at ``path``."""
-        same = self._previous_entry(path) == entry
-        if not self.incremental:
-            self._new_members[path] = manifest_member(path, *entry)
+        if self._previous_set is None:
+            same = self._previous_entry(path) == entry
+        else:
+            member = manifest_member(path, *entry)
+            same = _digest(member) in self._previous_set
+            if not self._spill.closed:  # the journal, staged last, goes straight in the manifest
+                self._spill.add(FILES, path, member)
         if self.staging is not None and (self.full or not same):
             self.staging.write(path, data)
-            self.written.add(path)
+            if not self.full:  # a full run writes every path: no need to list them
+                self.written.add(path)
         return same
 
     def _previous_entry(self, path: str) -> FileEntry | None:
-        """``(sha256, size)`` of ``path`` in the current tree, or None."""
+        """``(sha256, size)`` of ``path`` in the current tree, or None (incremental runs)."""
         if self.previous.path is None:
             return None
-        if self.incremental:
-            member = self._previous_manifest().get(path.encode())
-            return None if member is None else member_file(member)
-        entry = self.previous.files.get(path)
-        return None if entry is None else (entry["sha256"], entry["size"])
+        member = self._previous_manifest().get(path.encode())
+        return None if member is None else member_file(member)
 
     def _previous_manifest(self) -> SortedRegion:
         """The current tree's manifest members, read in place (an incremental run)."""
@@ -252,12 +274,6 @@ class ChannelExport:
         return self._previous_members
 
     # Publishing
-
-    def finish(self) -> ChannelReport:
-        """Write indexes, schemas, journal and manifest; switch to the new tree if it differs."""
-        if self.stage():
-            self.publish()
-        return self.report
 
     def stage(self) -> bool:
         """Complete the new tree (indexes, schemas, journal, manifest last) beside the current one.
@@ -294,14 +310,14 @@ class ChannelExport:
         self.staging.write(MANIFEST, self._manifest(files, sequence))  # last: the tree is whole
         self.written.add(MANIFEST)
         write_state(self.root, self._state(sequence))
-        self._files = files
+        self._staged_files = files
         return True
 
     def publish(self) -> None:
         """Switch the channel to the staged tree and prepare the next run's starting point."""
         self.staging.switch()
         self.report.published = True
-        self._prepare_spare(self._files)
+        self._prepare_spare(self._staged_files)
         self._clean_up()
 
     def _clean_up(self) -> None:
@@ -316,39 +332,47 @@ class ChannelExport:
         if self.staging is not None:
             self.staging.discard()
 
-    def _rebuild(self) -> tuple[SortedEntries, bytes, bool]:
+    def _rebuild(self) -> tuple[SortedEntries, bytes | Chunks, bool]:
         """Indexes, schemas, journal and manifest from what was rendered."""
-        by_locale: dict[str, list[tuple[str, bytes]]] = {code: [] for code in self.channel.locales}
-        for document in self.documents:
-            by_locale[document.locale].append((document.slug, document.entry))
-        for locale, entries in by_locale.items():
-            entries.sort()
-            joined = b",".join(entry for _slug, entry in entries)
-            self._put(f"{locale}/index.json", self._index(locale, joined))
+        for locale in self.channel.locales:
+            self._put(f"{locale}/index.json", self._index(locale, self._spill.entries(locale)))
         for name, schema in channel_schemas(self.channel).items():
             self._put(f"schema/{name}", dump_json(schema))
-        produced = {document.path for document in self.documents}
-        latest = {entry["path"]: entry for entry in (self.previous.journal or {}).get("entries", ())}
+        produced = self._spill.keys(FILES)
         gone = sorted(
-            path for path in self.previous.files if ARTICLE_PATH.match(path) and path not in produced
+            path
+            for path in map(_member_path, self.previous.members())
+            if ARTICLE_PATH.match(path) and path not in produced
         )
+        del produced
         for path in gone:
-            self._tombstone(path, (latest.get(path) or self._read_previous_json(path)).get("id", ""))
-        journal = next_journal(
+            self._tombstone(path, self._previous_identity(path))
+        if self.previous.path is None:
+            journal = next_journal(
+                self.channel.name, None, self.floor, self.changes, self.now, self.retention
+            )
+            return self._files(), encode_journal(journal), True
+        journal, changed = splice_journal(
             self.channel.name,
-            self.previous.journal,
+            self.previous.journal_bytes,
             self.floor,
             self.changes,
             self.now,
             self.retention,
+            always=True,
         )
-        previous = self.previous.journal
-        same = previous is not None and (
-            previous.get("entries") == journal["entries"]
-            and previous.get("compacted_through") == journal["compacted_through"]
-        )
-        files = SortedEntries(MEMBERS, list(self._new_members.values()))
-        return files, encode_journal(journal), not same
+        return self._files(), journal, changed
+
+    def _files(self) -> SortedEntries:
+        members = [bytes(member) for member in self._spill.entries(FILES, separate=False)]
+        self._spill.close()
+        return SortedEntries(MEMBERS, members)
+
+    def _previous_identity(self, path: str) -> str:
+        """The translation key of a document of the current tree (for its tombstone)."""
+        head = self._read_previous(path)[:200]
+        match = re.match(rb'\{"schema_version":\d+,"id":"([^"]*)"', head)
+        return match[1].decode() if match else ""
 
     def _splice(self) -> tuple[SortedRegion, bytes, bool]:
         """The published indexes, journal and manifest, edited where documents changed."""
@@ -385,7 +409,8 @@ class ChannelExport:
                 entries.set(ARTICLE_PATH.match(old)["slug"].encode(), None)
             for document in added:
                 entries.set(document.slug.encode(), document.entry)
-            index = b"".join((data[:low], entries.render(), data[high:]))
+            view = memoryview(data)
+            index = [view[:low], *entries.render(), view[high:]]
             files.set(path.encode(), self._put(path, index))
         for path in gone:
             files.set(path.encode(), None)
@@ -407,16 +432,16 @@ class ChannelExport:
         self.changes.append(Change(DELETE, path, identity, match["locale"], match["slug"]))
         self.report.deleted.append(path)
 
-    def _index(self, locale: str, joined: bytes) -> bytes:
+    def _index(self, locale: str, entries: Chunks) -> Chunks:
         head = {
             "schema_version": SCHEMA_VERSION,
             "channel": self.channel.name,
             "locale": locale,
             "articles": [],
         }
-        return encode_json(head)[:-2] + joined + b"]}\n"
+        return [encode_json(head)[:-2], *entries, b"]}\n"]
 
-    def _manifest(self, files: Files, sequence: int) -> bytes:
+    def _manifest(self, files: Files, sequence: int) -> Chunks:
         head = {
             "schema_version": SCHEMA_VERSION,
             "channel": self.channel.name,
@@ -425,11 +450,16 @@ class ChannelExport:
             "locales": list(self.channel.locales),
             "files": {},
         }
-        return encode_json(head)[:-2] + files.render() + b"}}\n"
+        rendered = files.render()
+        return [
+            encode_json(head)[:-2],
+            *([rendered] if isinstance(rendered, bytes) else rendered),
+            b"}}\n",
+        ]
 
-    def _put(self, path: str, data: bytes) -> bytes:
+    def _put(self, path: str, data: bytes | Chunks) -> bytes:
         """Stage a file other than an article; return its manifest member."""
-        entry = (sha256_hex(data), len(data))
+        entry = (sha256_hex(data), size_of(data))
         if not self._stage(path, data, entry) and path != CHANGES:
             self.report.other_files.append(path)
         return manifest_member(path, *entry)
@@ -445,14 +475,13 @@ class ChannelExport:
         if staging.recycled:
             candidates = set(staging.differs) | set(self.report.deleted)
             if not self.incremental:
-                candidates |= set(self.previous.files)
+                candidates |= {_member_path(member) for member in self.previous.members()}
         else:
-            candidates = {key.decode() for key in files.keys()}
+            candidates = {key.decode() for key in files.all_keys()}
         for path in sorted(candidates - self.written - {MANIFEST}):
-            if self.incremental:
-                member = files.get(path.encode())
-            else:
-                member = self._new_members.get(path)
+            member = files.get(path.encode())
+            if member is not None and self.full:
+                continue  # written
             if member is None:
                 staging.remove(path)
             elif not staging.keep(path, member_file(member)[1]):
@@ -467,7 +496,9 @@ class ChannelExport:
         if self.previous.path is None:
             return
         inputs = (self.static or "", self.facts_digest, self.routing, self.prefixes)
-        recorded = (state.static, state.facts_digest, state.routing, state.prefixes) if state else ()
+        recorded = (
+            (state.static, state.facts_digest, state.routing, state.prefixes) if state else ()
+        )
         if recorded == inputs:
             return
         write_state(self.root, self._state(self.previous.sequence, tree=self.previous.path.name))
@@ -505,7 +536,7 @@ class ChannelExport:
         previous = self.previous.path
         retired = None if previous is None else retired_tree(self.root, previous.name)
         if self.full or previous is None:
-            paths = [key.decode() for key in files.keys()] + [MANIFEST]
+            paths = [key.decode() for key in files.all_keys()] + [MANIFEST]
             spare, differs = mirror(self.root, self.channel.name, tree, paths), set()
             retired = None if previous is None else previous.name
         else:
@@ -520,14 +551,18 @@ class ChannelExport:
         except OSError:
             return b""
 
-    def _read_previous_json(self, path: str) -> dict[str, Any]:
-        try:
-            return json.loads(self._read_previous(path))
-        except (ValueError, TypeError):
-            return {}
 
-
-def _journal_sequence(journal: bytes) -> int:
+def _journal_sequence(journal: bytes | Chunks) -> int:
+    head = bytes(journal if isinstance(journal, bytes) else journal[0])
     marker = b'"sequence":'
-    start = journal.index(marker) + len(marker)
-    return int(journal[start : journal.index(b",", start)])
+    start = head.index(marker) + len(marker)
+    return int(head[start : head.index(b",", start)])
+
+
+def _digest(member: bytes) -> bytes:
+    """16 bytes that stand for a manifest member: a set of them is a third of the members."""
+    return hashlib.blake2b(member, digest_size=16).digest()
+
+
+def _member_path(member: bytes) -> str:
+    return member[1 : member.index(b'"', 1)].decode()

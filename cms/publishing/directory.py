@@ -26,7 +26,6 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from cms.articles.models import ArticlePage
 
-
 # URL paths made of ASCII slug segments ("thread-lifting/"), which reverse() leaves as they are.
 PLAIN_PATH = re.compile(r"(?:[A-Za-z0-9_-]+/)*")
 
@@ -114,7 +113,9 @@ class PageDirectory:
         pages = Page.objects.filter(visibility.filter())
         if keys is not None or page_ids is not None:
             linked = Page.objects.filter(id__in=list(page_ids or ())).values("translation_key")
-            pages = pages.filter(Q(translation_key__in=list(keys or ())) | Q(translation_key__in=linked))
+            pages = pages.filter(
+                Q(translation_key__in=list(keys or ())) | Q(translation_key__in=linked)
+            )
         rows = pages.values_list(
             "id",
             "url_path",
@@ -123,8 +124,16 @@ class PageDirectory:
             "locale__language_code",
             "content_type_id",
         ).order_by()
+        # One string per key and language however many pages share it: the snapshot of a
+        # large site is most of a run's memory.
+        shared: dict[str, str] = {}
         entries = {
-            pk: DirectoryEntry(url_path, canonical_key(key), language, content_type == article_type)
+            pk: DirectoryEntry(
+                url_path,
+                shared.setdefault(key, canonical_key(key)),
+                shared.setdefault(language, language),
+                content_type == article_type,
+            )
             for pk, url_path, key, language, content_type in rows.iterator(chunk_size=2000)
         }
         roots = site_roots if site_roots is not None else load_site_roots()

@@ -30,7 +30,7 @@ from .channels import Channel, load_channels
 from .directory import PageDirectory, Visibility, load_site_roots
 from .documents import GroupRenderer
 from .errors import ExportError
-from .facts import FactChanges, colliding_keys, compare_facts, load_facts
+from .facts import FactChanges, colliding_keys, compare_facts, contested_slugs, load_facts
 from .fingerprint import digest, routing_inputs, static_fingerprint
 from .gates import Gate, gate_fingerprints, load_gates, run_gates
 from .models import ChannelState
@@ -123,7 +123,11 @@ def export_channels(
                         facts_cache=facts_cache,
                     )
                 )
-            languages = {source_language, *(code for channel in channels for code in channel.locales)}
+            facts_cache.clear()  # the states that need their facts hold them
+            languages = {
+                source_language,
+                *(code for channel in channels for code in channel.locales),
+            }
             keys = _stale_keys(exports, visibility, languages, facts, facts_digest)
             routing_digest = digest(routing)
             prefixes = {}  # with the same routing inputs, the prefixes the last run found hold
@@ -189,7 +193,9 @@ def _stale_keys(
         old = export.previous.state
         if old.facts_digest not in compared:
             same = old.facts_digest == facts_digest
-            compared[old.facts_digest] = compare_facts("" if same else old.facts, "" if same else facts)
+            compared[old.facts_digest] = compare_facts(
+                "" if same else old.facts, "" if same else facts
+            )
     keys: set[str] = set()
     for export in incremental:
         keys |= export.stale_keys(compared[export.previous.state.facts_digest])
@@ -218,8 +224,11 @@ def _render(
         # A few articles changed: read them first, then load only the part of the page tree
         # they need (their own groups and the pages they link to).
         batches = [
-            [group for batch in iter_article_batches(visibility, languages, batch_size, keys)
-             for group in batch]
+            [
+                group
+                for batch in iter_article_batches(visibility, languages, batch_size, keys)
+                for group in batch
+            ]
         ]
         linked = {page_id for group in batches[0] for page_id in _links_of(group)}
         directory = PageDirectory.load(
@@ -228,6 +237,11 @@ def _render(
         total = len(batches[0])
     else:
         directory = PageDirectory.load(visibility, site_roots=site_roots, prefixes=prefixes)
+        if keys is None:
+            contested = contested_slugs(visibility, languages)
+            for export in exports:
+                if not export.incremental:
+                    export.contested = contested
         total = directory.article_count(languages) if keys is None else len(keys)
         listed = keys if keys is not None and len(keys) <= KEY_FILTER_LIMIT else None
         batches = iter_article_batches(visibility, languages, batch_size, listed)

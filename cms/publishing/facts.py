@@ -11,13 +11,12 @@ edits that bypass Wagtail (raw SQL, ``QuerySet.update`` of a body) need ``--full
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import CharField, F, Func, TextField, Value
+from django.db.models import CharField, Count, F, Func, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 from wagtail.models import Page
 
@@ -110,7 +109,9 @@ def compare_facts(old: str, new: str) -> FactChanges:
     return FactChanges(frozenset(keys), frozenset(ids))
 
 
-def colliding_keys(visibility: Visibility, languages: Iterable[str], keys: Iterable[str]) -> set[str]:
+def colliding_keys(
+    visibility: Visibility, languages: Iterable[str], keys: Iterable[str]
+) -> set[str]:
     """``keys`` and the articles that share a slug with one of them, and so on (a query a step).
 
     Two articles with one slug compete for a path in some locale (a fallback document takes
@@ -136,3 +137,20 @@ def colliding_keys(visibility: Visibility, languages: Iterable[str], keys: Itera
         frontier = shared - known
         known |= shared
     return known
+
+
+def contested_slugs(visibility: Visibility, languages: Iterable[str]) -> set[str]:
+    """The slugs that several articles have (one query).
+
+    Only their paths can be claimed twice: a rebuild keeps track of who owns those, not of
+    every path.
+    """
+    return set(
+        ArticlePage.objects.filter(visibility.filter())
+        .filter(locale__language_code__in=sorted(set(languages)))
+        .order_by()
+        .values("slug")
+        .annotate(articles=Count("translation_key", distinct=True))
+        .filter(articles__gt=1)
+        .values_list("slug", flat=True)
+    )

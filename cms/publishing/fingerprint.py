@@ -1,9 +1,9 @@
-"""The static inputs of a channel's documents: what, when it changes, changes every document.
+"""The static inputs of a channel's documents: what changes every document when it changes.
 
 Channel configuration, schema version, the exporter's own code and the versions of the libraries
 that shape its output, the source language, what URLs are computed from (site roots, URL
-configuration, language settings), and the export gates' fingerprints. An incremental run needs the digest to match the current tree's;
-otherwise it rebuilds everything.
+configuration, language settings), and the export gates' fingerprints. An incremental run
+needs the digest to match the current tree's; otherwise it rebuilds everything.
 """
 
 from __future__ import annotations
@@ -39,7 +39,9 @@ def code_fingerprint() -> str:
     files = sorted(
         os.path.join(folder, name)
         for source in SOURCES
-        for folder, _folders, names in (os.walk(source) if source.is_dir() else [("", [], [source])])
+        for folder, _folders, names in (
+            os.walk(source) if source.is_dir() else [("", [], [source])]
+        )
         for name in names
         if str(name).endswith(".py") and "migrations" not in folder
     )

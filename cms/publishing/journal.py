@@ -18,7 +18,7 @@ from typing import Any
 
 from .documents import SCHEMA_VERSION, timestamp
 from .serialize import encode_json
-from .splice import JournalEntries, region
+from .splice import Chunks, JournalEntries, region
 
 UPSERT = "upsert"
 DELETE = "delete"
@@ -101,11 +101,14 @@ def splice_journal(
     changes: list[Change],
     now: datetime,
     retention: timedelta,
-) -> tuple[bytes, bool]:
+    always: bool = False,
+) -> tuple[Chunks, bool]:
     """``next_journal`` on the published journal's bytes: its encoding, and whether it changed.
 
-    For incremental runs: the entries for the changed paths and the expired tombstones are cut
-    out of the previous file and the new entries appended, without decoding the others.
+    The entries for the changed paths and the expired tombstones are cut out of the previous
+    file and the new entries appended, without decoding the others (nor holding them as
+    objects: a journal has an entry per document). Without changes, and unless ``always``,
+    there is no new journal to encode.
     """
     low, high = region(previous, b'"entries":[', b"]}\n")
     header = json.loads(previous[:low] + b"]}")
@@ -117,8 +120,7 @@ def splice_journal(
     at = timestamp(now)
     entries = JournalEntries(previous, low, high)
     ordered = sorted(changes, key=lambda change: (change.path, change.action))
-    for change in ordered:
-        entries.drop_path(change.path)
+    entries.drop_paths([change.path for change in ordered])
     superseded = set(entries.cuts)
     cutoff = timestamp(now - retention)
     for sequence, tombstone_at, bounds in entries.tombstones():
@@ -128,8 +130,8 @@ def splice_journal(
     changed = bool(ordered or entries.cuts) or (
         compacted_through != int(header["compacted_through"])
     )
-    if not changed:
-        return b"", False  # nothing to publish: the caller keeps the current journal
+    if not changed and not always:
+        return [], False  # nothing to publish: the caller keeps the current journal
     for offset, change in enumerate(ordered, 1):
         entries.append(encode_json(change.entry(start + offset, at)))
     head = {
@@ -139,8 +141,7 @@ def splice_journal(
         "compacted_through": compacted_through,
         "entries": [],
     }
-    text = encode_json(head)
-    return text[:-2] + entries.render() + b"]}\n", changed
+    return [encode_json(head)[:-2], *entries.render(), b"]}\n"], changed
 
 
 def compact(

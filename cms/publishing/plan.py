@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from .batches import ArticleGroup, PageContent
 from .channels import Channel
@@ -18,7 +19,7 @@ TRANSLATED = "translated"
 FALLBACK = "fallback"
 
 
-@dataclass(frozen=True)
+@dataclass
 class PlannedDocument:
     """One article document to export: in ``language``, with the content of ``page``."""
 
@@ -32,8 +33,9 @@ class PlannedDocument:
     def translation_key(self) -> str:
         return self.page.translation_key
 
-    @property
+    @cached_property
     def path(self) -> str:
+        # One string per document, however many places keep it (a run keeps thousands).
         return article_path(self.language, self.page.slug)
 
 

@@ -17,9 +17,12 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 def encode_json(data: Any) -> bytes:
     """Compact UTF-8 JSON (no ASCII escapes), keys in the order given."""
     try:
-        return orjson.dumps(data)
+        encoded = orjson.dumps(data)
     except TypeError:  # e.g. integers beyond 64 bits, non-string keys
         return _ENCODER.encode(data).encode("utf-8")
+    # orjson's bytes keep its whole first buffer (4 KiB): a copy is a tenth of that for the
+    # small values a run keeps thousands of (index entries, manifest members).
+    return bytes(memoryview(encoded)) if len(encoded) < 2048 else encoded
 
 
 def dump_json(data: Any) -> bytes:
@@ -31,5 +34,11 @@ def dump_json(data: Any) -> bytes:
     return encode_json(data) + b"\n"
 
 
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def sha256_hex(data: bytes | list) -> str:
+    """The sha256 of ``data``, given whole or as chunks."""
+    if isinstance(data, bytes):
+        return hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256()
+    for chunk in data:
+        digest.update(chunk)
+    return digest.hexdigest()

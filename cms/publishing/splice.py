@@ -18,6 +18,24 @@ from dataclasses import dataclass
 from .serialize import encode_json
 
 Key = Callable[[bytes, int], bytes]  # the sort key of the entry starting at an offset
+# A file's content as pieces to write one after the other: untouched runs of a published file
+# are memoryviews into it, so an edit copies only what it changes.
+Chunks = list[bytes | memoryview]
+
+
+def separated(pieces: list[bytes | memoryview], separator: bytes = b",") -> Chunks:
+    """``pieces`` with ``separator`` between them, as chunks (no copy)."""
+    chunks: Chunks = []
+    for piece in pieces:
+        if len(piece):
+            if chunks:
+                chunks.append(separator)
+            chunks.append(piece)
+    return chunks
+
+
+def size_of(content: bytes | Chunks) -> int:
+    return len(content) if isinstance(content, bytes) else sum(len(chunk) for chunk in content)
 
 
 @dataclass(frozen=True)
@@ -43,7 +61,7 @@ def _path_at(data: bytes, offset: int) -> bytes:
 
 
 INDEX = Shape(b'{"id":"', b"}", _slug_at)  # an index's "articles", sorted by slug
-MANIFEST = Shape(b'"', b"}", _path_at)  # a manifest's "files" members, sorted by path
+MEMBERS = Shape(b'"', b"}", _path_at)  # a manifest's "files" members, sorted by path
 
 
 class SortedEntries:
@@ -71,7 +89,7 @@ class SortedEntries:
             self.entries.insert(index, entry)
             self._keys.insert(index, key)
 
-    def keys(self) -> list[bytes]:
+    def all_keys(self) -> list[bytes]:
         return list(self._keys)
 
     def render(self) -> bytes:
@@ -130,7 +148,7 @@ class SortedRegion:
         """Replace, add (``entry``) or remove (``None``) the entry with ``key``."""
         self.edits[key] = entry
 
-    def keys(self) -> list[bytes]:
+    def all_keys(self) -> list[bytes]:
         """Every key, edits included (reads every entry: for the rare runs that need all)."""
         keys, start = set(), self._start_from(self.low)
         while start is not None and start < self.high:
@@ -140,7 +158,7 @@ class SortedRegion:
         keys.difference_update(key for key, entry in self.edits.items() if entry is None)
         return sorted(keys)
 
-    def render(self) -> bytes:
+    def render(self) -> Chunks:
         """The entries with the edits applied, comma-separated."""
         operations = []
         for key, entry in self.edits.items():
@@ -156,7 +174,7 @@ class SortedRegion:
             cursor = max(cursor, end)
         if cursor < self.high:
             pieces.append(_without_commas(self.data, cursor, self.high))
-        return b",".join(piece for piece in pieces if piece)
+        return separated(pieces)
 
 
 def region(data: bytes, opening: bytes, closing: bytes) -> tuple[int, int]:
@@ -201,12 +219,24 @@ class JournalEntries:
         end = self.data.find(self.SEPARATOR, position, self.high)
         return start, (self.high if end < 0 else end + 1)
 
-    def drop_path(self, path: str) -> None:
-        """Remove the entry for ``path`` (compaction keeps only the latest per path)."""
-        marker = b'"path":' + encode_json(path) + b","
-        position = self.data.find(marker, self.low, self.high)
-        if position >= 0:
-            self.cuts.append(self._bounds(position))
+    def drop_paths(self, paths: list[str]) -> None:
+        """Remove the entries for ``paths`` (compaction keeps only the latest per path)."""
+        if len(paths) <= 32:
+            for path in paths:  # a few: search for each
+                marker = b'"path":' + encode_json(path) + b","
+                position = self.data.find(marker, self.low, self.high)
+                if position >= 0:
+                    self.cuts.append(self._bounds(position))
+            return
+        wanted = {encode_json(path) for path in paths}  # many: one pass over every entry
+        marker, start = b'"path":', self.low
+        while start < self.high:
+            end = self.data.find(self.SEPARATOR, start, self.high)
+            end = self.high if end < 0 else end + 1
+            at = self.data.find(marker, start, end) + len(marker)
+            if self.data[at : self.data.index(b'",', at) + 1] in wanted:
+                self.cuts.append((start, end))
+            start = end + 1
 
     def tombstones(self) -> list[tuple[int, str, tuple[int, int]]]:
         """``(sequence, at, bounds)`` of every delete entry."""
@@ -228,7 +258,7 @@ class JournalEntries:
     def append(self, entry: bytes) -> None:
         self.appended.append(entry)
 
-    def render(self) -> bytes:
+    def render(self) -> Chunks:
         pieces, position = [], self.low
         for start, end in sorted(set(self.cuts)):
             if start > position:
@@ -236,13 +266,13 @@ class JournalEntries:
             position = max(position, end)
         if position < self.high:
             pieces.append(_without_commas(self.data, position, self.high))
-        return b",".join([piece for piece in pieces if piece] + self.appended)
+        return separated(pieces + self.appended)
 
 
-def _without_commas(data: bytes, start: int, end: int) -> bytes:
-    """``data[start:end]`` without the separating commas at its ends (one copy, not three)."""
+def _without_commas(data: bytes, start: int, end: int) -> memoryview:
+    """``data[start:end]`` without the separating commas at its ends, not copied."""
     while start < end and data[start] == 44:  # ","
         start += 1
     while end > start and data[end - 1] == 44:
         end -= 1
-    return data[start:end]
+    return memoryview(data)[start:end]

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ExportError, ExportLocked
+from .splice import region
 from .state import STATE_DIR, ExportState, read_state
 
 LOCK_FILE = ".lock"
@@ -101,44 +102,53 @@ class PublishedTree:
     """The tree a channel's public path points to now; empty before the first export."""
 
     path: Path | None = None
-    manifest_bytes: bytes = b""
-    journal_bytes: bytes = b""
     state: ExportState | None = None
     spare: Spare | None = None
     problem: str | None = None  # why an existing tree could not be used as a base
-    _manifest: dict[str, Any] | None = None
-    _journal: dict[str, Any] | None = None
+    sequence: int = 0  # the manifest's
+    _manifest: bytes | None = None
+    _journal: bytes | None = None
+
+    @property
+    def manifest_bytes(self) -> bytes:
+        if self._manifest is None:
+            self._manifest = b"" if self.path is None else (self.path / MANIFEST).read_bytes()
+        return self._manifest
+
+    @property
+    def journal_bytes(self) -> bytes:
+        if self._journal is None:
+            self._journal = b"" if self.path is None else (self.path / CHANGES).read_bytes()
+        return self._journal
+
+    def release(self) -> None:
+        """Let go of manifest and journal; they are read again if needed (a rebuild's memory)."""
+        self._manifest = self._journal = None
 
     @property
     def name(self) -> str | None:
         return None if self.path is None else self.path.name
 
-    @property
-    def manifest(self) -> dict[str, Any]:
-        if self._manifest is None:
-            self._manifest = json.loads(self.manifest_bytes) if self.manifest_bytes else {}
-        return self._manifest
+    def members(self) -> set[bytes]:
+        """The manifest's ``files`` members as bytes (``"<path>":{"sha256":…,"size":…}``).
 
-    @property
-    def journal(self) -> dict[str, Any] | None:
-        if self._journal is None and self.journal_bytes:
-            self._journal = json.loads(self.journal_bytes)
-        return self._journal
-
-    @property
-    def files(self) -> dict[str, dict[str, Any]]:
-        return self.manifest.get("files", {})
-
-    @property
-    def sequence(self) -> int:
-        """The manifest's sequence number (read without decoding the whole manifest)."""
-        match = re.search(rb'"sequence":(\d+)', self.manifest_bytes[:500])
-        return int(match[1]) if match else 0
+        A compact form of the whole manifest for a rebuild: a member equal to a new one means
+        the same bytes at the same path.
+        """
+        if not self.manifest_bytes:
+            return set()
+        low, high = region(self.manifest_bytes, b'"files":{', b"}}\n")
+        members = self.manifest_bytes[low:high].split(b'},"')
+        if len(members) == 1 and not members[0]:
+            return set()
+        # Splitting took the "}" of every member but the last, and the '"' of all but the first.
+        return {
+            (b"" if index == 0 else b'"') + member + (b"" if index == len(members) - 1 else b"}")
+            for index, member in enumerate(members)
+        }
 
 
-def read_published(
-    root: Path, channel: str, facts: dict[str, str] | None = None
-) -> PublishedTree:
+def read_published(root: Path, channel: str, facts: dict[str, str] | None = None) -> PublishedTree:
     """The current tree of ``channel`` with its state and spare (nothing if never exported).
 
     ``facts`` caches the states' facts files across channels (see ``state.read_state``).
@@ -154,12 +164,14 @@ def read_published(
     try:
         manifest = (path / MANIFEST).read_bytes()
         journal = (path / CHANGES).read_bytes()
-        tree = PublishedTree(path=path, manifest_bytes=manifest, journal_bytes=journal)
+        match = re.search(rb'"sequence":(\d+)', manifest[:500])
+        tree = PublishedTree(path=path, sequence=int(match[1]) if match else 0)
+        tree._manifest, tree._journal = manifest, journal
         state = read_state(root, channel, path.name, facts)
         if state is None:
-            # No record of how the tree was built: the run rebuilds everything and reads the
-            # tree's manifest and journal as JSON, so make sure they are whole now.
-            tree.manifest, tree.journal  # noqa: B018
+            # No record of how the tree was built (an older exporter, a lost state): make sure
+            # manifest and journal are whole before building on them.
+            json.loads(manifest), json.loads(journal)
         elif not (manifest.endswith(b"}}\n") and journal.endswith(b"]}\n")):
             raise ValueError("truncated manifest or journal")
     except (OSError, ValueError) as exc:
@@ -261,8 +273,8 @@ class StagingTree:
         self._directories.add("")
         return self.path
 
-    def write(self, relative: str, data: bytes) -> None:
-        """Give ``relative`` the content ``data`` in a new inode."""
+    def write(self, relative: str, data: bytes | list) -> None:
+        """Give ``relative`` the content ``data`` (bytes, or chunks) in a new inode."""
         self.flushed = False
         target = self._target(relative)
         if self.recycled:
@@ -270,7 +282,8 @@ class StagingTree:
                 os.unlink(target)  # the spare's file is the current tree's too: never write into it
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
-            _write_all(fd, data)
+            for chunk in [data] if isinstance(data, bytes) else data:
+                _write_all(fd, chunk)
         finally:
             os.close(fd)
 
@@ -341,7 +354,7 @@ def flush(trees: Iterable[StagingTree]) -> None:
         tree.flushed = True
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def _write_all(fd: int, data: bytes | memoryview) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
