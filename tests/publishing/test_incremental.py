@@ -61,7 +61,9 @@ def test_unchanged_articles_are_not_rendered_again(bilingual, export_root):
 
 
 def edit_one_and_count_queries(count, home, root):
-    pages = [make_article(home, f"q{count}-{number}", title=f"글 {number}") for number in range(count)]
+    pages = [
+        make_article(home, f"q{count}-{number}", title=f"글 {number}") for number in range(count)
+    ]
     for page in pages[::2]:
         translate(page, title=f"Article {page.slug}", summary="An article.")
     linking_article(home, f"q{count}-links", pages[0])
@@ -88,9 +90,7 @@ def test_query_count_of_an_incremental_run_does_not_grow_with_the_pages(
     assert small <= 12
 
 
-def test_a_slug_change_of_the_english_page_updates_the_korean_alternates(
-    bilingual, export_root
-):
+def test_a_slug_change_of_the_english_page_updates_the_korean_alternates(bilingual, export_root):
     export_channels(["web"], now=NOW)
     publish(bilingual["en"]["thread-lifting"], slug="thread-lift")
 
@@ -147,7 +147,9 @@ def test_publishing_a_linked_draft_turns_its_text_into_a_link(articles, ko_home,
 def test_translating_a_linked_page_localizes_the_english_link(bilingual, ko_home, export_root):
     target = bilingual["ko"]["mini-thread-lifting-vs-mini-facelift"]
     linking = linking_article(ko_home, "faq", target)
-    translate(linking, title="FAQ", body=minimal_body(block("intro", {"text": LINK.format(target.pk)})))
+    translate(
+        linking, title="FAQ", body=minimal_body(block("intro", {"text": LINK.format(target.pk)}))
+    )
     freeze_publication_dates()
     export_channels(["web"], now=NOW)
     assert "/ko/mini-thread" in intro_html(export_root, "web", "en/articles/faq.json")
