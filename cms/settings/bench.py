@@ -19,5 +19,7 @@ DATABASES = {
         default=f"sqlite:///{BENCH_DIR / 'bench.sqlite3'}", conn_max_age=60
     )
 }
+# The engine is the one base.py chose from the same DATABASE_URL, so its engine-specific apps
+# (django.contrib.postgres) already match.
 EXPORT_ROOT = BENCH_DIR / "exports"
 TRANSLATION_CATALOG_DIR = BENCH_DIR / "locale"
