@@ -329,6 +329,8 @@ class ChannelExport:
 
     def abort(self) -> None:
         """Throw away the staged tree; the published one was never touched."""
+        if self._spill is not None:
+            self._spill.close()
         if self.staging is not None:
             self.staging.discard()
 

@@ -220,7 +220,10 @@ def _render(
     """Render the articles (those of ``keys``, or all) for every channel; return the directory."""
     source_language = settings.TRANSLATION_SOURCE_LOCALE
     batch_size = settings.EXPORT_BATCH_SIZE
-    if keys is not None and len(keys) * len(languages) <= batch_size:
+    if keys is not None and not keys:  # nothing changed: nothing to read
+        batches, total = [], 0
+        directory = PageDirectory({}, site_roots, visibility, prefixes)
+    elif keys is not None and len(keys) * len(languages) <= batch_size:
         # A few articles changed: read them first, then load only the part of the page tree
         # they need (their own groups and the pages they link to).
         batches = [

@@ -163,16 +163,19 @@ def read_published(root: Path, channel: str, facts: dict[str, str] | None = None
     path = link.resolve()
     try:
         manifest = (path / MANIFEST).read_bytes()
-        journal = (path / CHANGES).read_bytes()
         match = re.search(rb'"sequence":(\d+)', manifest[:500])
         tree = PublishedTree(path=path, sequence=int(match[1]) if match else 0)
-        tree._manifest, tree._journal = manifest, journal
+        tree._manifest = manifest
         state = read_state(root, channel, path.name, facts)
         if state is None:
             # No record of how the tree was built (an older exporter, a lost state): make sure
             # manifest and journal are whole before building on them.
-            json.loads(manifest), json.loads(journal)
-        elif not (manifest.endswith(b"}}\n") and journal.endswith(b"]}\n")):
+            json.loads(manifest), json.loads(tree.journal_bytes)
+        elif (
+            not manifest.endswith(b"}}\n")
+            or _listed_size(manifest, CHANGES) != os.stat(path / CHANGES).st_size
+        ):
+            # The journal is read only by a run that publishes: check it is whole for now.
             raise ValueError("truncated manifest or journal")
     except (OSError, ValueError) as exc:
         # A damaged tree is not a base for an incremental run; rebuild from scratch.
@@ -180,6 +183,13 @@ def read_published(root: Path, channel: str, facts: dict[str, str] | None = None
     tree.state = state
     tree.spare = _read_spare(root, channel, path.name)
     return tree
+
+
+def _listed_size(manifest: bytes, path: str) -> int | None:
+    match = re.search(
+        rb'"' + re.escape(path.encode()) + rb'":\{"sha256":"[0-9a-f]+","size":(\d+)', manifest
+    )
+    return int(match[1]) if match else None
 
 
 def _spare_path(root: Path, tree: str) -> Path:

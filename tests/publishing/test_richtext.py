@@ -1,8 +1,10 @@
 """Rich text delivery: sanitised HTML with absolute links, or structured plain text."""
 
+import nh3
 import pytest
 
-from cms.publishing.richtext import link_resolver, to_html, to_text
+from cms.publishing.plaintext import TextParser
+from cms.publishing.richtext import BARE_A, FIND_A_TAG, SANITISER, link_resolver, to_html, to_text
 
 BASE = "https://clinic.example"
 PAGES = {7: "https://clinic.example/en/faq/"}
@@ -94,3 +96,34 @@ def test_text_delivery_carries_no_markup_and_drops_dead_links(resolve):
 def test_empty_rich_text_is_empty_in_both_shapes(resolve):
     assert to_html("", resolve) == ""
     assert to_text("", resolve) == []
+
+
+MARKUP = [
+    "<p>one</p><p> two </p><p></p>",
+    "<p>A &amp; B &lt;tag&gt; &nbsp;x</p>",
+    '<p>Quote "this" and \'that\'\ttabbed\nnewline 한국어 😀</p>',
+    '<P>Upper <B>bold</B> <A HREF="/x/">link</A></P>',
+    '<ul><li>a<ol><li>b</li></ol></li><li>c<br/>d</li></ul><p>after</p>',
+    '<p><a linktype="page" id="7">FAQ</a> and <a linktype="page" id="99">gone</a></p>',
+    '<p><a href="https://e.org/?a=1&amp;b=2" target="_blank">e</a><a download>d</a></p>',
+    '<p>x<a href="#top"/>y</p>',
+    "<p>comment <!-- c --> kept out</p>",
+    "<p>x<script>alert(1)</script>y</p>",
+    "<p>a < b</p>",
+    '<p class="lead">classy</p></p class="x">',
+    "<div>block</div>text<h2>heading</h2>",
+]
+
+
+@pytest.mark.parametrize("html", MARKUP)
+def test_the_fast_reading_of_simple_markup_is_html_parsers(resolve, html):
+    parser = TextParser(resolve)
+    parser.feed(html)
+    parser.close()
+    assert to_text(html, resolve) == parser.finish()
+
+
+@pytest.mark.parametrize("html", MARKUP[:3])
+def test_plain_paragraphs_are_what_the_sanitiser_would_write(resolve, html):
+    rewritten = FIND_A_TAG.sub("<a>", html)
+    assert to_html(html, resolve) == BARE_A.sub(r"\1", nh3.clean(rewritten, **SANITISER))

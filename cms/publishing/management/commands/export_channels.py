@@ -10,8 +10,9 @@ class Command(BaseCommand):
         "settings.EXPORT_CHANNELS_FILE: exports/<channel>/<locale>/articles/<slug>.json, a "
         "per-locale index.json, manifest.json (sha256 and size of every file), changes.json "
         "(upserts and tombstones with sequence numbers) and JSON Schemas in schema/. Only "
-        "documents whose bytes changed are rewritten, and the new export replaces the old one "
-        "in a single atomic switch. See docs/export-contract.md."
+        "articles whose inputs changed since the last export are rendered, only documents "
+        "whose bytes changed are rewritten, and the new export replaces the old one in a "
+        "single atomic switch. See docs/export-contract.md."
     )
 
     def add_arguments(self, parser):
@@ -24,8 +25,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--full",
             action="store_true",
-            help="Rewrite every file instead of reusing unchanged ones (the journal still "
-            "records only real changes).",
+            help="Render every article and rewrite every file instead of only what changed "
+            "(the journal still records only real changes). Needed after editing pages in the "
+            "database without publishing them.",
         )
         parser.add_argument(
             "--dry-run",

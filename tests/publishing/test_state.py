@@ -1,0 +1,63 @@
+"""What a tree was built from, kept beside it; facts shared between channels."""
+
+from cms.publishing.state import (
+    STATE_DIR,
+    ExportState,
+    GroupRecord,
+    SkipRecord,
+    read_state,
+    remove_unused_facts,
+    write_state,
+)
+
+
+def state(channel, tree, facts="k1\t1\tfacts\nk2\t2\tfacts", digest="d1"):
+    return ExportState(
+        channel=channel,
+        tree=tree,
+        static="s",
+        sequence=7,
+        documents=2,
+        prefixes={"ko": "/ko/"},
+        routing="r",
+        facts=facts,
+        facts_digest=digest,
+        groups=[GroupRecord("k1", ("ko/articles/a.json",), ("k:k2",)).line()],
+        links=["k:k2\tk1"],
+        skips=[SkipRecord("k2", "en", "b", "slug taken by k1\tand a tab").line()],
+    )
+
+
+def test_a_state_reads_back_as_written_and_channels_share_their_facts(tmp_path):
+    write_state(tmp_path, state("web", "web.1"))
+    write_state(tmp_path, state("app", "app.1"))
+    cache = {}
+    web = read_state(tmp_path, "web", "web.1", cache)
+    assert read_state(tmp_path, "app", "app.1", cache).facts is web.facts  # read once
+    assert web.group("k1").paths == ("ko/articles/a.json",)
+    assert web.dependents("k:k2") == ["k1"]
+    assert [skip.key for skip in web.collided()] == ["k2"]
+    assert read_state(tmp_path, "web", "web.2") is None  # another tree's state is no use
+    assert len(list((tmp_path / STATE_DIR).glob("_facts.*"))) == 1
+
+
+def test_facts_no_state_refers_to_are_removed(tmp_path):
+    write_state(tmp_path, state("web", "web.1", facts="old", digest="d-old"))
+    write_state(tmp_path, state("web", "web.2", facts="new", digest="d-new"))
+    (tmp_path / STATE_DIR / "web.1").unlink()
+    remove_unused_facts(tmp_path)
+    assert sorted(path.name for path in (tmp_path / STATE_DIR).glob("_facts.*")) == [
+        "_facts.d-new"
+    ]
+
+
+def test_replacing_groups_keeps_every_section_sorted(tmp_path):
+    current = state("web", "web.1")
+    current.replace_groups(
+        {"k1"},
+        [GroupRecord("k1", ("ko/articles/c.json",), ("p:9",)), GroupRecord("k0", (), ())],
+        [],
+    )
+    assert current.groups == sorted(current.groups)
+    assert current.group("k1").paths == ("ko/articles/c.json",)
+    assert current.dependents("p:9") == ["k1"] and current.dependents("k:k2") == []
