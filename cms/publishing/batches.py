@@ -155,7 +155,7 @@ def iter_article_batches(
     )
     batch: list[ArticleGroup] = []
     size = 0
-    stream = rows.iterator(chunk_size=max(batch_size, 100))
+    stream = rows.iterator(chunk_size=min(max(batch_size, 100), 500))
     for key, members in groupby(stream, key=lambda row: row[1]):
         group = ArticleGroup(canonical_key(key))
         for row in members:

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
+from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .batches import ArticleGroup
 from .channels import Channel
@@ -53,6 +56,7 @@ from .tree import (
 )
 
 ARTICLE_PATH = re.compile(r"^(?P<locale>[^/]+)/articles/(?P<slug>[^/]+)\.json$")
+_MEMBER_PATH = re.compile(rb'"([^"]+)":\{"sha256":')
 Files = SortedEntries | SortedRegion  # the manifest's members
 FileEntry = tuple[str, int]  # sha256, size
 
@@ -122,9 +126,9 @@ class ChannelExport:
         # A rebuild compares with the current tree's manifest by digests of its members, and
         # reads what else it needs of the current tree again at the end: memory for files it
         # does not use while rendering would grow with the number of articles.
-        self._previous_set: set[bytes] | None = None
+        self._previous_set: DigestSet | None = None
         if not self.incremental:
-            self._previous_set = {_digest(member) for member in self.previous.members()}
+            self._previous_set = DigestSet(self.previous.members())
             self.previous.release()
             if state is not None:  # rebuilt from scratch
                 state.groups, state.links, state.skips, state.facts = [], [], [], ""
@@ -154,7 +158,7 @@ class ChannelExport:
         self.prefixes: dict[str, str | None] = {}  # URL prefixes the run used, for the state
         self.routing = ""  # digest of what they were computed from
         self._previous_members: SortedRegion | None = None
-        self._staged_files: Files | None = None  # the staged manifest's members
+        self._paths: list[str] | None = None  # the current tree's, once a rebuild needs them
 
     # Deciding what to render
 
@@ -243,13 +247,13 @@ class ChannelExport:
             Change(UPSERT, path, header["id"], header["locale"], header["slug"], sha256)
         )
 
-    def _stage(self, path: str, data: bytes | Chunks, entry: FileEntry) -> bool:
+    def _stage(self, path: str, data: bytes | Chunks | BinaryIO, entry: FileEntry) -> bool:
         """Stage a file; return whether the current tree has the same bytes at ``path``."""
         if self._previous_set is None:
             same = self._previous_entry(path) == entry
         else:
             member = manifest_member(path, *entry)
-            same = _digest(member) in self._previous_set
+            same = member in self._previous_set
             if not self._spill.closed:  # the journal, staged last, goes straight in the manifest
                 self._spill.add(FILES, path, member)
         if self.staging is not None and (self.full or not same):
@@ -310,14 +314,15 @@ class ChannelExport:
         self.staging.write(MANIFEST, self._manifest(files, sequence))  # last: the tree is whole
         self.written.add(MANIFEST)
         write_state(self.root, self._state(sequence))
-        self._staged_files = files
+        # What is left is switching: let go of what every channel's run listed.
+        self.documents, self.groups, self.skips, self._paths = [], [], [], None
         return True
 
     def publish(self) -> None:
         """Switch the channel to the staged tree and prepare the next run's starting point."""
         self.staging.switch()
         self.report.published = True
-        self._prepare_spare(self._staged_files)
+        self._prepare_spare()
         self._clean_up()
 
     def _clean_up(self) -> None:
@@ -337,13 +342,15 @@ class ChannelExport:
     def _rebuild(self) -> tuple[SortedEntries, bytes | Chunks, bool]:
         """Indexes, schemas, journal and manifest from what was rendered."""
         for locale in self.channel.locales:
-            self._put(f"{locale}/index.json", self._index(locale, self._spill.entries(locale)))
+            head, *_entries, tail = self._index(locale, [])
+            with self._spill.sorted_file(locale, head, tail) as index:
+                self._put(f"{locale}/index.json", index)
         for name, schema in channel_schemas(self.channel).items():
             self._put(f"schema/{name}", dump_json(schema))
         produced = self._spill.keys(FILES)
         gone = sorted(
             path
-            for path in map(_member_path, self.previous.members())
+            for path in self._previous_paths()
             if ARTICLE_PATH.match(path) and path not in produced
         )
         del produced
@@ -369,6 +376,15 @@ class ChannelExport:
         members = [bytes(member) for member in self._spill.entries(FILES, separate=False)]
         self._spill.close()
         return SortedEntries(MEMBERS, members)
+
+    def _previous_paths(self) -> list[str]:
+        """Every path the current tree's manifest lists (a rebuild reads it again to know)."""
+        if self._paths is None:
+            self._paths = [
+                path.decode() for path in _MEMBER_PATH.findall(self.previous.manifest_bytes)
+            ]
+            self.previous.release()
+        return self._paths
 
     def _previous_identity(self, path: str) -> str:
         """The translation key of a document of the current tree (for its tombstone)."""
@@ -459,7 +475,7 @@ class ChannelExport:
             b"}}\n",
         ]
 
-    def _put(self, path: str, data: bytes | Chunks) -> bytes:
+    def _put(self, path: str, data: bytes | Chunks | BinaryIO) -> bytes:
         """Stage a file other than an article; return its manifest member."""
         entry = (sha256_hex(data), size_of(data))
         if not self._stage(path, data, entry) and path != CHANGES:
@@ -477,7 +493,7 @@ class ChannelExport:
         if staging.recycled:
             candidates = set(staging.differs) | set(self.report.deleted)
             if not self.incremental:
-                candidates |= {_member_path(member) for member in self.previous.members()}
+                candidates |= set(self._previous_paths())
         else:
             candidates = {key.decode() for key in files.all_keys()}
         for path in sorted(candidates - self.written - {MANIFEST}):
@@ -527,7 +543,7 @@ class ChannelExport:
             new.skips = sorted(record.line() for record in self.skips)
         return new
 
-    def _prepare_spare(self, files: Files) -> None:
+    def _prepare_spare(self) -> None:
         """Record the tree the next run starts from, and where it differs from the new one.
 
         That is the tree just replaced, which differs where this run wrote or deleted; after
@@ -538,8 +554,7 @@ class ChannelExport:
         previous = self.previous.path
         retired = None if previous is None else retired_tree(self.root, previous.name)
         if self.full or previous is None:
-            paths = [key.decode() for key in files.all_keys()] + [MANIFEST]
-            spare, differs = mirror(self.root, self.channel.name, tree, paths), set()
+            spare, differs = mirror(self.root, self.channel.name, tree), set()
             retired = None if previous is None else previous.name
         else:
             spare, differs = previous, self.written | set(self.report.deleted)
@@ -561,9 +576,31 @@ def _journal_sequence(journal: bytes | Chunks) -> int:
     return int(head[start : head.index(b",", start)])
 
 
-def _digest(member: bytes) -> bytes:
-    """16 bytes that stand for a manifest member: a set of them is a third of the members."""
-    return hashlib.blake2b(member, digest_size=16).digest()
+class DigestSet:
+    """A set of byte strings by their 128-bit digests, in two sorted arrays: 16 bytes each.
+
+    A rebuild's view of the current tree's manifest: "is this member (path, sha256, size)
+    there?" for every document, at a fraction of the memory of the members themselves.
+    """
+
+    def __init__(self, items: Iterable[bytes]) -> None:
+        pairs = sorted(self._digest(item) for item in items)
+        self._high = array("Q", [high for high, _low in pairs])
+        self._low = array("Q", [low for _high, low in pairs])
+
+    @staticmethod
+    def _digest(item: bytes) -> tuple[int, int]:
+        digest = hashlib.blake2b(item, digest_size=16).digest()
+        return int.from_bytes(digest[:8]), int.from_bytes(digest[8:])
+
+    def __contains__(self, item: bytes) -> bool:
+        high, low = self._digest(item)
+        index = bisect_left(self._high, high)
+        while index < len(self._high) and self._high[index] == high:
+            if self._low[index] == low:
+                return True
+            index += 1
+        return False
 
 
 def _member_path(member: bytes) -> str:

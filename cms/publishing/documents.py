@@ -5,8 +5,8 @@
 the channel's block types only, and rich text in the channel's delivery shape.
 
 A page's body is rendered once per rich-text shape, language and base URL (its links depend on
-them), and each block is encoded once: channels that share them (``web`` and ``partner`` both
-take HTML) splice the same encoded blocks into their documents.
+them), and encoded once per set of block types: channels that share them (``web`` and
+``partner`` both take HTML) share the work.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ class GroupRenderer:
         self.directory = directory
         self.source_language = source_language
         self.linked: set[int] = set()
-        self._blocks: dict[tuple[int, str, str, str], list[tuple[str, bytes]]] = {}
+        self._blocks: dict[tuple[int, str, str, str], list[dict[str, Any]]] = {}
+        self._encoded: dict[tuple[int, str, str, str, tuple[str, ...]], bytes] = {}
         self._times: dict[int, tuple[str | None, str | None]] = {}
 
     def document(
@@ -62,7 +63,7 @@ class GroupRenderer:
         """The document's bytes and its fields but ``blocks`` (for the index entry)."""
         header = self.header(document, channel, alternates)
         blocks = self.blocks(document.page, channel, document.language)
-        data = b"".join((encode_json(header)[:-1], b',"blocks":[', b",".join(blocks), b"]}\n"))
+        data = b"".join((encode_json(header)[:-1], b',"blocks":', blocks, b"}\n"))
         return data, header
 
     def header(
@@ -97,20 +98,24 @@ class GroupRenderer:
             "fallback": fallback,
         }
 
-    def blocks(self, page: PageContent, channel: Channel, language: str) -> list[bytes]:
-        """The encoded body blocks of ``page`` for ``channel``, read in ``language``."""
-        cache_key = (page.pk, channel.rich_text, language, channel.base_url)
-        encoded = self._blocks.get(cache_key)
+    def blocks(self, page: PageContent, channel: Channel, language: str) -> bytes:
+        """The encoded body blocks (a JSON array) of ``page`` for ``channel``, in ``language``."""
+        rendered_key = (page.pk, channel.rich_text, language, channel.base_url)
+        encoded_key = (*rendered_key, channel.block_types)
+        encoded = self._encoded.get(encoded_key)
         if encoded is None:
-            render = self._rich_text(channel.rich_text, language, channel.base_url)
-            body = body_renderer()
-            encoded = [
-                (block["type"], encode_json(block))
-                for block in body.blocks(page.body_raw, render, body.types)
-            ]
-            self._blocks[cache_key] = encoded
-        taken = channel.block_types
-        return [text for block_type, text in encoded if block_type in taken]
+            rendered = self._blocks.get(rendered_key)
+            if rendered is None:
+                render = self._rich_text(channel.rich_text, language, channel.base_url)
+                body = body_renderer()
+                rendered = self._blocks[rendered_key] = body.blocks(
+                    page.body_raw, render, body.types
+                )
+            taken = channel.block_types
+            encoded = self._encoded[encoded_key] = encode_json(
+                [block for block in rendered if block["type"] in taken]
+            )
+        return encoded
 
     def _rich_text(self, shape: str, language: str, base_url: str) -> Callable[[str], Any]:
         directory, linked = self.directory, self.linked

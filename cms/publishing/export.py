@@ -42,6 +42,7 @@ Progress = Callable[[int, int], None]
 # Above this many translation keys, an incremental run streams every article and skips the
 # unchanged ones rather than listing the keys in its query.
 KEY_FILTER_LIMIT = 2000
+PROGRESS_STEP = 100  # articles between two progress reports
 
 
 @dataclass
@@ -219,11 +220,13 @@ def _render(
 ) -> PageDirectory:
     """Render the articles (those of ``keys``, or all) for every channel; return the directory."""
     source_language = settings.TRANSLATION_SOURCE_LOCALE
-    batch_size = settings.EXPORT_BATCH_SIZE
+    # Gates see pages in batches; without gates, groups are rendered as they stream in, so the
+    # articles being read at any moment are one group, not a batch.
+    batch_size = settings.EXPORT_BATCH_SIZE if gates else 1
     if keys is not None and not keys:  # nothing changed: nothing to read
         batches, total = [], 0
         directory = PageDirectory({}, site_roots, visibility, prefixes)
-    elif keys is not None and len(keys) * len(languages) <= batch_size:
+    elif keys is not None and len(keys) * len(languages) <= settings.EXPORT_BATCH_SIZE:
         # A few articles changed: read them first, then load only the part of the page tree
         # they need (their own groups and the pages they link to).
         batches = [
@@ -248,7 +251,7 @@ def _render(
         total = directory.article_count(languages) if keys is None else len(keys)
         listed = keys if keys is not None and len(keys) <= KEY_FILTER_LIMIT else None
         batches = iter_article_batches(visibility, languages, batch_size, listed)
-    done = 0
+    done = reported = 0
     if progress:
         progress(done, total)
     locales: dict[str, Locale] = {}
@@ -264,8 +267,11 @@ def _render(
                 if export.wants(group.translation_key):
                     export.add(group, renderer, directory, blocked)
         done += len(batch)
-        if progress:
+        if progress and (done - reported >= PROGRESS_STEP or done >= total):
             progress(min(done, total), total)
+            reported = done
+    if progress and reported < min(done, total):
+        progress(min(done, total), total)
     return directory
 
 

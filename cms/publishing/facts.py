@@ -76,9 +76,12 @@ def load_facts(visibility: Visibility) -> str:
     # Read through a plain cursor: one text column needs none of the ORM's per-row work,
     # which would cost more than the query itself.
     sql, params = facts.query.sql_with_params()
+    lines: list[str] = []
     with connections[facts.db].cursor() as cursor:
         cursor.execute(sql, params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+        while rows := cursor.fetchmany(2000):
+            lines.extend(row[0] for row in rows)
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ UPSERT = "upsert"
 DELETE = "delete"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Change:
     """One article document written or removed by this run."""
 

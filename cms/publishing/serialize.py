@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -34,11 +34,14 @@ def dump_json(data: Any) -> bytes:
     return encode_json(data) + b"\n"
 
 
-def sha256_hex(data: bytes | list) -> str:
-    """The sha256 of ``data``, given whole or as chunks."""
+def sha256_hex(data: bytes | list | BinaryIO) -> str:
+    """The sha256 of ``data``, given whole, as chunks or as a file (read from its start)."""
     if isinstance(data, bytes):
         return hashlib.sha256(data).hexdigest()
-    digest = hashlib.sha256()
-    for chunk in data:
-        digest.update(chunk)
-    return digest.hexdigest()
+    if isinstance(data, list):
+        digest = hashlib.sha256()
+        for chunk in data:
+            digest.update(chunk)
+        return digest.hexdigest()
+    data.seek(0)
+    return hashlib.file_digest(data, "sha256").hexdigest()

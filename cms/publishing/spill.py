@@ -7,9 +7,11 @@ cost a sort key and two numbers each.
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 from array import array
+from typing import Any, BinaryIO
 
 from .splice import Chunks, separated
 
@@ -17,19 +19,25 @@ FILES = "\0files"  # the kind of the manifest's members (never a locale code)
 
 
 class Spill:
-    """Entries of several kinds (a locale's index, the manifest), each sorted by its key."""
+    """Entries of several kinds (a locale's index, the manifest), each sorted by its key.
+
+    One temporary file per kind, so reading a kind back reads nothing else.
+    """
 
     def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed by close()
-        self._size = 0
+        self._files: dict[str, Any] = {}
         self._keys: dict[str, list[str]] = {}
         self._places: dict[str, array] = {}  # offset, length, offset, length…
+        self.closed = False
 
     def add(self, kind: str, key: str, data: bytes) -> None:
-        self._file.write(data)
+        spill = self._files.get(kind)
+        if spill is None:
+            spill = self._files[kind] = tempfile.TemporaryFile()  # noqa: SIM115 - see close()
+        places = self._places.setdefault(kind, array("q"))
+        places.extend((places[-2] + places[-1] if places else 0, len(data)))
+        spill.write(data)
         self._keys.setdefault(kind, []).append(key)
-        self._places.setdefault(kind, array("q")).extend((self._size, len(data)))
-        self._size += len(data)
 
     def keys(self, kind: str) -> set[str]:
         return set(self._keys.get(kind, ()))
@@ -39,15 +47,38 @@ class Spill:
         keys, places = self._keys.pop(kind, []), self._places.pop(kind, array("q"))
         if not keys:
             return []
-        self._file.flush()
-        data = memoryview(os.pread(self._file.fileno(), self._size, 0))
+        spill = self._files.pop(kind)
+        spill.flush()
+        data = memoryview(os.pread(spill.fileno(), places[-2] + places[-1], 0))
+        spill.close()
         order = sorted(range(len(keys)), key=keys.__getitem__)
         pieces = [data[places[2 * i] : places[2 * i] + places[2 * i + 1]] for i in order]
         return separated(pieces) if separate else pieces
 
-    @property
-    def closed(self) -> bool:
-        return self._file.closed
+    def sorted_file(self, kind: str, head: bytes, tail: bytes) -> BinaryIO:
+        """A temporary file: ``head``, the entries of ``kind`` sorted and comma-separated, ``tail``.
+
+        For a file as big as an index, rather than ``entries``: a copy on disk, not in memory.
+        """
+        keys, places = self._keys.pop(kind, []), self._places.pop(kind, array("q"))
+        result = tempfile.TemporaryFile()  # noqa: SIM115 - the caller closes it
+        with io.BufferedWriter(io.FileIO(os.dup(result.fileno()), "wb"), 1 << 18) as out:
+            out.write(head)
+            if keys:
+                spill = self._files.pop(kind)
+                spill.flush()
+                fd = spill.fileno()
+                for number, index in enumerate(sorted(range(len(keys)), key=keys.__getitem__)):
+                    if number:
+                        out.write(b",")
+                    out.write(os.pread(fd, places[2 * index + 1], places[2 * index]))
+                spill.close()
+            out.write(tail)
+        result.seek(0)
+        return result
 
     def close(self) -> None:
-        self._file.close()
+        for spill in self._files.values():
+            spill.close()
+        self._files.clear()
+        self.closed = True

@@ -10,10 +10,12 @@ finds entry boundaries, and sorted entries are found by bisecting byte offsets.
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from .serialize import encode_json
 
@@ -34,8 +36,12 @@ def separated(pieces: list[bytes | memoryview], separator: bytes = b",") -> Chun
     return chunks
 
 
-def size_of(content: bytes | Chunks) -> int:
-    return len(content) if isinstance(content, bytes) else sum(len(chunk) for chunk in content)
+def size_of(content: bytes | Chunks | BinaryIO) -> int:
+    if isinstance(content, bytes):
+        return len(content)
+    if isinstance(content, list):
+        return sum(len(chunk) for chunk in content)
+    return os.fstat(content.fileno()).st_size
 
 
 @dataclass(frozen=True)

@@ -41,7 +41,7 @@ def clean_field(text: str) -> str:
     return text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GroupRecord:
     """One translation group's share of a channel's export."""
 
@@ -58,7 +58,7 @@ class GroupRecord:
         return cls(key, tuple(paths.split()), tuple(depends_on.split()))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SkipRecord:
     """An article left out of one channel locale."""
 

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from .errors import ExportError, ExportLocked
 from .splice import region
@@ -129,23 +129,17 @@ class PublishedTree:
     def name(self) -> str | None:
         return None if self.path is None else self.path.name
 
-    def members(self) -> set[bytes]:
+    def members(self) -> Iterator[bytes]:
         """The manifest's ``files`` members as bytes (``"<path>":{"sha256":…,"size":…}``).
 
-        A compact form of the whole manifest for a rebuild: a member equal to a new one means
-        the same bytes at the same path.
+        One at a time: a rebuild keeps only a digest of each.
         """
-        if not self.manifest_bytes:
-            return set()
-        low, high = region(self.manifest_bytes, b'"files":{', b"}}\n")
-        members = self.manifest_bytes[low:high].split(b'},"')
-        if len(members) == 1 and not members[0]:
-            return set()
-        # Splitting took the "}" of every member but the last, and the '"' of all but the first.
-        return {
-            (b"" if index == 0 else b'"') + member + (b"" if index == len(members) - 1 else b"}")
-            for index, member in enumerate(members)
-        }
+        data = self.manifest_bytes
+        if not data:
+            return
+        low, high = region(data, b'"files":{', b"}}\n")
+        for match in _MEMBER.finditer(data, low, high):
+            yield match[0]
 
 
 def read_published(root: Path, channel: str, facts: dict[str, str] | None = None) -> PublishedTree:
@@ -183,6 +177,9 @@ def read_published(root: Path, channel: str, facts: dict[str, str] | None = None
     tree.state = state
     tree.spare = _read_spare(root, channel, path.name)
     return tree
+
+
+_MEMBER = re.compile(rb'"[^"]+":\{"sha256":"[0-9a-f]{64}","size":\d+\}')
 
 
 def _listed_size(manifest: bytes, path: str) -> int | None:
@@ -283,8 +280,8 @@ class StagingTree:
         self._directories.add("")
         return self.path
 
-    def write(self, relative: str, data: bytes | list) -> None:
-        """Give ``relative`` the content ``data`` (bytes, or chunks) in a new inode."""
+    def write(self, relative: str, data: bytes | list | BinaryIO) -> None:
+        """Give ``relative`` the content ``data`` (bytes, chunks or a file) in a new inode."""
         self.flushed = False
         target = self._target(relative)
         if self.recycled:
@@ -292,8 +289,13 @@ class StagingTree:
                 os.unlink(target)  # the spare's file is the current tree's too: never write into it
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
-            for chunk in [data] if isinstance(data, bytes) else data:
-                _write_all(fd, chunk)
+            if isinstance(data, bytes | list):
+                for chunk in [data] if isinstance(data, bytes) else data:
+                    _write_all(fd, chunk)
+            else:
+                data.seek(0)
+                while chunk := data.read(1 << 20):
+                    _write_all(fd, chunk)
         finally:
             os.close(fd)
 
@@ -370,8 +372,8 @@ def _write_all(fd: int, data: bytes | memoryview) -> None:
         view = view[os.write(fd, view) :]
 
 
-def mirror(root: Path, channel: str, tree: Path, paths: Iterable[str]) -> Path:
-    """A new, unpublished tree holding ``tree``'s files at ``paths`` (hard links, same inodes).
+def mirror(root: Path, channel: str, tree: Path) -> Path:
+    """A new, unpublished tree holding ``tree``'s files (hard links: the same inodes).
 
     After a ``--full`` run every file of the new tree is new, and the tree it replaced shares
     none of them: recycled as the next run's spare, every file would have to be re-linked. A
@@ -379,13 +381,13 @@ def mirror(root: Path, channel: str, tree: Path, paths: Iterable[str]) -> Path:
     """
     target = tempfile.mkdtemp(prefix=f"{channel}.", dir=root / TREES_DIR)
     os.chmod(target, 0o755)  # noqa: S103 - public export files, readable by design
-    made = {""}
-    for relative in paths:
-        folder = relative.rpartition("/")[0]
-        if folder not in made:
-            os.makedirs(f"{target}/{folder}", exist_ok=True)
-            made.add(folder)
-        os.link(f"{tree}/{relative}", f"{target}/{relative}")
+    source = str(tree)
+    for folder, folders, files in os.walk(source):
+        copy = target + folder[len(source) :]
+        for name in folders:
+            os.mkdir(os.path.join(copy, name), 0o755)
+        for name in files:
+            os.link(os.path.join(folder, name), os.path.join(copy, name))
     return Path(target)
 
 

@@ -101,9 +101,9 @@ def test_empty_rich_text_is_empty_in_both_shapes(resolve):
 MARKUP = [
     "<p>one</p><p> two </p><p></p>",
     "<p>A &amp; B &lt;tag&gt; &nbsp;x</p>",
-    '<p>Quote "this" and \'that\'\ttabbed\nnewline 한국어 😀</p>',
+    "<p>Quote \"this\" and 'that'\ttabbed\nnewline 한국어 😀</p>",
     '<P>Upper <B>bold</B> <A HREF="/x/">link</A></P>',
-    '<ul><li>a<ol><li>b</li></ol></li><li>c<br/>d</li></ul><p>after</p>',
+    "<ul><li>a<ol><li>b</li></ol></li><li>c<br/>d</li></ul><p>after</p>",
     '<p><a linktype="page" id="7">FAQ</a> and <a linktype="page" id="99">gone</a></p>',
     '<p><a href="https://e.org/?a=1&amp;b=2" target="_blank">e</a><a download>d</a></p>',
     '<p>x<a href="#top"/>y</p>',

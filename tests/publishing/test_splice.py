@@ -18,7 +18,7 @@ from cms.publishing.splice import (
 
 
 def index_file(slugs):
-    entries = [{"id": f"k-{slug}", "slug": slug, "title": "}{\"id\":\"", "n": 1} for slug in slugs]
+    entries = [{"id": f"k-{slug}", "slug": slug, "title": '}{"id":"', "n": 1} for slug in slugs]
     return dump_json({"schema_version": 1, "locale": "ko", "articles": entries})
 
 

@@ -46,9 +46,7 @@ def test_facts_no_state_refers_to_are_removed(tmp_path):
     write_state(tmp_path, state("web", "web.2", facts="new", digest="d-new"))
     (tmp_path / STATE_DIR / "web.1").unlink()
     remove_unused_facts(tmp_path)
-    assert sorted(path.name for path in (tmp_path / STATE_DIR).glob("_facts.*")) == [
-        "_facts.d-new"
-    ]
+    assert sorted(path.name for path in (tmp_path / STATE_DIR).glob("_facts.*")) == ["_facts.d-new"]
 
 
 def test_replacing_groups_keeps_every_section_sorted(tmp_path):
