@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
 
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page
@@ -81,6 +83,29 @@ def export_blockers(pages: Sequence[Page]) -> dict[int, list[str]]:
             update_fields=["content_digest", "errors", "checked_at"],
         )
     return blockers
+
+
+def gate_fingerprint() -> str:
+    """What the export gate's verdicts depend on besides the pages: rules, code, language.
+
+    The exporter keys its incremental runs on it (``cms.publishing.gates``): while it stays the
+    same, a page whose content did not change keeps its verdict, and only changed pages are
+    checked again. A new rules file or checker code makes the next export check every page.
+    """
+    rules = load_rules()
+    return hashlib.sha256(
+        b"\0".join((rules.path.read_bytes(), _checker_code(), (get_language() or "en").encode()))
+    ).hexdigest()
+
+
+@cache
+def _checker_code() -> bytes:
+    """The source of the compliance package (what turns rules and text into verdicts)."""
+    package = Path(__file__).resolve().parent
+    return b"\0".join(path.read_bytes() for path in sorted(package.glob("*.py")))
+
+
+export_blockers.fingerprint = gate_fingerprint  # type: ignore[attr-defined]
 
 
 def content_digest(page: ArticlePage, language: str, rules_digest: str) -> str:

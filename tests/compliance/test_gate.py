@@ -5,6 +5,7 @@ import json
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 from django.utils.module_loading import import_string
 from wagtail.models import Page
 
@@ -114,3 +115,35 @@ def test_export_channels_leaves_out_an_article_with_errors(articles, export_root
     assert not (exported / "no-side-effects.json").exists()
     assert (exported / "safe-care.json").exists()
     assert json.loads((exported / "thread-lifting.json").read_text(encoding="utf-8"))
+
+
+def test_the_gate_fingerprint_follows_rules_and_language_not_pages(articles, tmp_path, monkeypatch):
+    first = gate.gate_fingerprint()
+    assert export_blockers.fingerprint() == first
+    with translation.override("en"):
+        english = gate.gate_fingerprint()
+    with translation.override("ko"):
+        assert gate.gate_fingerprint() != english  # reasons are written in the active language
+    edited = tmp_path / "rules.toml"
+    edited.write_bytes(RULES_FILE.read_bytes() + b"\n# reviewed again\n")
+    monkeypatch.setattr(gate, "load_rules", lambda: load_rules(edited))
+    assert gate.gate_fingerprint() != first
+
+
+def test_an_incremental_export_checks_only_the_changed_article(articles, export_root, monkeypatch):
+    call_command("export_channels", "--quiet")
+    seen = []  # every page the gate looks at, checked again or answered from its verdict
+    real_digest = gate.content_digest
+    monkeypatch.setattr(
+        gate, "content_digest", lambda page, *a: seen.append(page.pk) or real_digest(page, *a)
+    )
+    safe = ArticlePage.objects.get(pk=articles["warned"].pk)
+    safe.body[0].value["text"] = type(safe.body[0].value["text"])("<p>부작용 없는 관리법.</p>")
+    safe.save_revision().publish()
+
+    call_command("export_channels", "--quiet")
+
+    assert seen == [safe.pk]  # the edited article only, not every page
+    exported = export_root / "web" / "ko" / "articles"
+    assert not (exported / "safe-care.json").exists()  # it now has an error: withdrawn
+    assert (exported / "thread-lifting.json").exists()
