@@ -25,7 +25,7 @@ from cms.compliance.checker import (
     legal_basis_of,
 )
 from cms.compliance.models import ComplianceVerdict
-from cms.compliance.rules import BaseRule, RuleSet, load_rules
+from cms.compliance.rules import RULES_FILE, BaseRule, RuleSet, load_rules
 
 
 def page_findings(page: ArticlePage, ruleset: RuleSet | None = None) -> list[Finding]:
@@ -45,8 +45,10 @@ def export_blockers(pages: Sequence[Page]) -> dict[int, list[str]]:
     if not articles:
         return {}
     languages = _languages_of(articles)
-    ruleset = load_rules()
-    rules_digest = hashlib.sha256(ruleset.path.read_bytes()).hexdigest()
+    # Parsing the rules compiles dozens of patterns: only for pages that need a check, or a
+    # reason. Unchanged pages are answered from the digest of the file alone.
+    ruleset: RuleSet | None = None
+    rules_digest = hashlib.sha256(RULES_FILE.read_bytes()).hexdigest()
     digests = {
         page.pk: content_digest(page, languages[page.locale_id], rules_digest) for page in articles
     }
@@ -62,6 +64,7 @@ def export_blockers(pages: Sequence[Page]) -> dict[int, list[str]]:
     for page in articles:
         digest, errors = remembered.get(page.pk, (None, None))
         if digest != digests[page.pk]:
+            ruleset = ruleset or load_rules()
             content = ArticleContent.from_page(page, languages[page.locale_id])
             errors = [
                 {"rule": error.rule.id, "path": error.path, "match": error.match}
@@ -71,6 +74,7 @@ def export_blockers(pages: Sequence[Page]) -> dict[int, list[str]]:
                 ComplianceVerdict(page_id=page.pk, content_digest=digests[page.pk], errors=errors)
             )
         if errors:
+            ruleset = ruleset or load_rules()
             blockers[page.pk] = [
                 _reason(ruleset.get(error["rule"]), error["path"], error["match"], reason_language)
                 for error in errors
@@ -92,9 +96,8 @@ def gate_fingerprint() -> str:
     same, a page whose content did not change keeps its verdict, and only changed pages are
     checked again. A new rules file or checker code makes the next export check every page.
     """
-    rules = load_rules()
     return hashlib.sha256(
-        b"\0".join((rules.path.read_bytes(), _checker_code(), (get_language() or "en").encode()))
+        b"\0".join((RULES_FILE.read_bytes(), _checker_code(), (get_language() or "en").encode()))
     ).hexdigest()
 
 

@@ -71,9 +71,21 @@ class ChannelReport:
     written: list[str] = field(default_factory=list)  # new or changed article documents
     unchanged: int = 0
     deleted: list[str] = field(default_factory=list)
-    skipped: list[Skip] = field(default_factory=list)
     other_files: list[str] = field(default_factory=list)  # indexes, schemas that changed
     notes: list[str] = field(default_factory=list)
+    # Skips found by this run, and the state's lines for the groups it did not render: an
+    # incremental run reports those too, but reads them only if someone asks.
+    new_skips: list[Skip] = field(default_factory=list, repr=False)
+    carried_skips: list[str] = field(default_factory=list, repr=False)
+
+    @property
+    def skipped(self) -> list[Skip]:
+        """Every article left out of the channel, by locale and slug."""
+        skips = self.new_skips + [
+            Skip(record.language, record.slug, record.reason)
+            for record in map(SkipRecord.parse, self.carried_skips)
+        ]
+        return sorted(skips, key=lambda skip: (skip.language, skip.slug))
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,7 +232,7 @@ class ChannelExport:
             data, header = renderer.document(document, self.channel, others)
             self._add_article(document.path, data, header)
         key = group.translation_key
-        self.report.skipped.extend(skipped)
+        self.report.new_skips.extend(skipped)
         self.skips.extend(SkipRecord(key, s.language, s.slug, s.reason) for s in skipped)
         if kept or skipped:
             depends_on = {
@@ -288,7 +300,6 @@ class ChannelExport:
             files, journal, history_changed = self._splice()
         else:
             files, journal, history_changed = self._rebuild()
-        self.report.skipped.sort(key=lambda skip: (skip.language, skip.slug))
         self.report.written.sort()
         unchanged = (
             self.previous.path is not None
@@ -404,11 +415,10 @@ class ChannelExport:
                 owners.update(dict.fromkeys(record.paths, key))
         produced = {document.path for document in self.documents}
         self.report.unchanged += state.documents - len(owners)
-        self.report.skipped.extend(
-            Skip(s.language, s.slug, s.reason)
-            for s in state.skip_records()
-            if s.key not in self.stale
-        )
+        stale = self.stale
+        self.report.carried_skips = [
+            line for line in state.skips if line.partition("\t")[0] not in stale
+        ]
         gone = sorted(set(owners) - produced)
         # A document with the same bytes has the same index entry and manifest member: only
         # the written and the gone ones change the indexes and the manifest.

@@ -123,8 +123,8 @@ def splice_journal(
     entries.drop_paths([change.path for change in ordered])
     superseded = set(entries.cuts)
     cutoff = timestamp(now - retention)
-    for sequence, tombstone_at, bounds in entries.tombstones():
-        if bounds not in superseded and tombstone_at < cutoff:
+    for sequence, tombstone_at, bounds in entries.tombstones(before=cutoff):
+        if bounds not in superseded:
             entries.cut(bounds)
             compacted_through = max(compacted_through, sequence)
     changed = bool(ordered or entries.cuts) or (

@@ -244,16 +244,24 @@ class JournalEntries:
                 self.cuts.append((start, end))
             start = end + 1
 
-    def tombstones(self) -> list[tuple[int, str, tuple[int, int]]]:
-        """``(sequence, at, bounds)`` of every delete entry."""
+    def tombstones(self, before: str) -> list[tuple[int, str, tuple[int, int]]]:
+        """``(sequence, at, bounds)`` of the delete entries older than ``before``.
+
+        Entries are in sequence order, which is the order of their times: the search stops
+        at the first tombstone that is recent enough, so a run reads only the expired ones.
+        (Were a clock to go back, a tombstone would be kept longer than asked, never dropped
+        early.)
+        """
         found, position = [], self.low
         marker = b'"action":"delete"'
         while (position := self.data.find(marker, position, self.high)) >= 0:
             start, end = self._bounds(position)
             entry = self.data[start:end]
-            sequence = int(entry[len(self.START) : entry.index(b",")])
             at_start = entry.index(b'"at":"') + 6
             at = entry[at_start : entry.index(b'"', at_start)].decode()
+            if at >= before:
+                break
+            sequence = int(entry[len(self.START) : entry.index(b",")])
             found.append((sequence, at, (start, end)))
             position = end
         return found

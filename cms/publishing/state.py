@@ -104,12 +104,9 @@ class ExportState:
         stop = bisect_right(self.links, dependency + "\t\uffff")
         return [line.split("\t", 1)[1] for line in self.links[start:stop]]
 
-    def skip_records(self) -> list[SkipRecord]:
-        return [SkipRecord.parse(line) for line in self.skips]
-
     def collided(self) -> list[SkipRecord]:
         """Documents left out because another article has their path (a slug collision)."""
-        return [record for record in self.skip_records() if SLUG_TAKEN in record.reason]
+        return [SkipRecord.parse(line) for line in self.skips if SLUG_TAKEN in line]
 
     def replace_groups(
         self, keys: set[str], groups: list[GroupRecord], skips: list[SkipRecord]

@@ -42,6 +42,7 @@ from .splice import region
 from .state import STATE_DIR, ExportState, read_state
 
 LOCK_FILE = ".lock"
+FSYNC_ONE_BY_ONE = 256  # files and folders a flush syncs one by one; above, it syncs all
 TREES_DIR = ".trees"
 MANIFEST = "manifest.json"
 CHANGES = "changes.json"
@@ -253,6 +254,9 @@ class StagingTree:
         self._base = ""  # str(self.path) + "/": files are addressed as strings, thousands a run
         self._directories: set[str] = set()  # folders known to exist, relative to the tree
         self.flushed = False  # on disk as it will be published
+        # What changed since the last flush, while few enough to fsync one by one.
+        self._dirty_files: list[str] | None = []
+        self._dirty_folders: set[str] = set()
 
     @property
     def recycled(self) -> bool:
@@ -278,6 +282,7 @@ class StagingTree:
             os.chmod(self.path, 0o755)  # noqa: S103 - public export files, readable by design
         self._base = f"{self.path}/"
         self._directories.add("")
+        self._dirty_folders.update((str(trees), str(self.path)))
         return self.path
 
     def write(self, relative: str, data: bytes | list | BinaryIO) -> None:
@@ -287,6 +292,7 @@ class StagingTree:
         if self.recycled:
             with suppress(FileNotFoundError):
                 os.unlink(target)  # the spare's file is the current tree's too: never write into it
+        self._changed(target, file=True)
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             if isinstance(data, bytes | list):
@@ -312,6 +318,7 @@ class StagingTree:
             if self.recycled:
                 with suppress(FileNotFoundError):
                     os.unlink(target)
+            self._changed(target)
             os.link(source, target)
         except OSError:
             return False
@@ -321,6 +328,7 @@ class StagingTree:
         """Make sure ``relative`` is not in the tree (only a recycled tree can have it)."""
         if self.recycled:
             self.create()
+            self._changed(self._base + relative)
             with suppress(FileNotFoundError):
                 os.unlink(self._base + relative)
 
@@ -340,6 +348,32 @@ class StagingTree:
         if self.fsync:
             _fsync_directory(self.root)
 
+    def _changed(self, target: str, *, file: bool = False) -> None:
+        """Note a file written (or a folder entry changed) for the next flush."""
+        self.flushed = False
+        if self._dirty_files is None:
+            return  # too many: the flush syncs everything
+        if len(self._dirty_files) + len(self._dirty_folders) >= FSYNC_ONE_BY_ONE:
+            self._dirty_files, self._dirty_folders = None, set()
+            return
+        if file:
+            self._dirty_files.append(target)
+        self._dirty_folders.add(os.path.dirname(target))
+
+    def _flush(self) -> bool:
+        """fsync what changed, file by file; False if that is too much (sync everything)."""
+        if self._dirty_files is None:
+            return False
+        for path in [*self._dirty_files, *sorted(self._dirty_folders)]:
+            fd = os.open(path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        self._dirty_files, self._dirty_folders = [], set()
+        self.flushed = True
+        return True
+
     def discard(self) -> None:
         if self.path is not None:
             shutil.rmtree(self.path, ignore_errors=True)
@@ -357,11 +391,14 @@ class StagingTree:
 def flush(trees: Iterable[StagingTree]) -> None:
     """Put everything written so far on disk, before ``trees`` are switched to.
 
-    One flush of everything, rather than an fsync per file: a tree must be on disk before the
-    link points at it, and thousands of fsyncs cost seconds. A run flushes once for all its
-    channels.
+    A tree must be on disk before the link points at it. A run that changed a few files
+    fsyncs them and their folders; past ``FSYNC_ONE_BY_ONE`` (thousands of fsyncs cost
+    seconds) it syncs everything at once. A run flushes once for all its channels.
     """
-    os.sync()
+    trees = list(trees)
+    pending = [tree for tree in trees if not tree.flushed]
+    if not all([tree._flush() for tree in pending]):
+        os.sync()
     for tree in trees:
         tree.flushed = True
 

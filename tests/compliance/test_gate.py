@@ -94,6 +94,7 @@ def test_a_change_to_the_rules_file_invalidates_every_verdict(articles, tmp_path
     export_blockers(pages)
     edited = tmp_path / "rules.toml"
     edited.write_bytes(RULES_FILE.read_bytes() + b"\n# reviewed again\n")
+    monkeypatch.setattr(gate, "RULES_FILE", edited)
     monkeypatch.setattr(gate, "load_rules", lambda: load_rules(edited))
     checked = []
     real_check = gate.check_article
@@ -126,7 +127,7 @@ def test_the_gate_fingerprint_follows_rules_and_language_not_pages(articles, tmp
         assert gate.gate_fingerprint() != english  # reasons are written in the active language
     edited = tmp_path / "rules.toml"
     edited.write_bytes(RULES_FILE.read_bytes() + b"\n# reviewed again\n")
-    monkeypatch.setattr(gate, "load_rules", lambda: load_rules(edited))
+    monkeypatch.setattr(gate, "RULES_FILE", edited)
     assert gate.gate_fingerprint() != first
 
 

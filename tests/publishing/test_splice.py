@@ -73,11 +73,11 @@ def journal(entries):
     return dump_json({"schema_version": 1, "sequence": 9, "entries": entries})
 
 
-@pytest.mark.parametrize("count", [3, 40])  # a few paths are searched, many are one pass
+@pytest.mark.parametrize("count", [6, 40])  # a few paths are searched, many are one pass
 def test_journal_entries_for_paths_are_cut_and_tombstones_found(count):
     entries = [
         {"sequence": n, "action": "delete" if n % 3 == 0 else "upsert", "path": f"p{n}.json",
-         "at": f"2025-01-{n % 28 + 1:02d}T00:00:00Z"}
+         "at": f"2025-{n // 28 + 1:02d}-{n % 28 + 1:02d}T00:00:00Z"}
         for n in range(1, count + 1)
     ]  # fmt: skip
     data = journal(entries)
@@ -85,10 +85,14 @@ def test_journal_entries_for_paths_are_cut_and_tombstones_found(count):
     journal_entries = JournalEntries(data, low, high)
     dropped = [f"p{n}.json" for n in range(1, count + 1, 2)]
     journal_entries.drop_paths(dropped)
-    tombstones = journal_entries.tombstones()
+    deletes = [entry for entry in entries if entry["action"] == "delete"]
+    tombstones = journal_entries.tombstones(before="9999")
     assert [sequence for sequence, _at, _bounds in tombstones] == [
-        entry["sequence"] for entry in entries if entry["action"] == "delete"
+        entry["sequence"] for entry in deletes
     ]
+    # Only those older than the cutoff, found without reading past the first recent one.
+    expired = journal_entries.tombstones(before=deletes[1]["at"])
+    assert [sequence for sequence, _at, _bounds in expired] == [deletes[0]["sequence"]]
     journal_entries.append(b'{"sequence":99}')
     result = json.loads(b"[" + b"".join(journal_entries.render()) + b"]")
     kept = [entry for entry in entries if entry["path"] not in dropped]

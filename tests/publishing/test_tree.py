@@ -153,3 +153,44 @@ def test_a_foreign_folder_at_the_public_path_is_left_alone(articles, export_root
     with pytest.raises(CommandError, match="is not a link made by export_channels"):
         call_command("export_channels", "--channel", "web", "--quiet")
     assert (export_root / "web" / "keep.txt").read_text() == "someone's file"
+
+
+def count_syncs(monkeypatch):
+    calls = {"sync": 0, "fsync": 0}
+
+    def counting(name, real):
+        def call(*args):
+            calls[name] += 1
+            return real(*args)
+
+        return call
+
+    monkeypatch.setattr(tree.os, "sync", counting("sync", os.sync))
+    monkeypatch.setattr(tree.os, "fsync", counting("fsync", os.fsync))
+    return calls
+
+
+def test_a_run_that_changes_a_few_files_fsyncs_them_not_the_whole_system(
+    bilingual, export_root, monkeypatch
+):
+    export_channels(["web"])
+    export_channels(["web"])  # the next run recycles the first tree
+    calls = count_syncs(monkeypatch)
+    edit_title(bilingual["ko"]["thread-lifting"], "실 리프팅 (수정)")
+
+    export_channels(["web"])
+
+    assert calls["sync"] == 0
+    # The document, the index, the journal, the manifest and the folders they are in.
+    assert 4 <= calls["fsync"] <= 16
+    verify_tree(export_root, "web")
+
+
+def test_a_run_that_writes_many_files_syncs_once(bilingual, export_root, monkeypatch):
+    monkeypatch.setattr(tree, "FSYNC_ONE_BY_ONE", 3)
+    calls = count_syncs(monkeypatch)
+
+    export_channels(["web", "app"])
+
+    # One sync for both channels; then each switch makes its new link durable.
+    assert calls == {"sync": 1, "fsync": 2}
