@@ -5,3 +5,8 @@ class ComplianceConfig(AppConfig):
     name = "cms.compliance"
     label = "compliance"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -133,14 +133,14 @@ def test_the_gate_fingerprint_follows_rules_and_language_not_pages(articles, tmp
 
 def test_an_incremental_export_checks_only_the_changed_article(articles, export_root, monkeypatch):
     call_command("export_channels", "--quiet")
+    safe = ArticlePage.objects.get(pk=articles["warned"].pk)
+    safe.body[0].value["text"] = type(safe.body[0].value["text"])("<p>부작용 없는 관리법.</p>")
+    safe.save_revision().publish()
     seen = []  # every page the gate looks at, checked again or answered from its verdict
     real_digest = gate.content_digest
     monkeypatch.setattr(
         gate, "content_digest", lambda page, *a: seen.append(page.pk) or real_digest(page, *a)
     )
-    safe = ArticlePage.objects.get(pk=articles["warned"].pk)
-    safe.body[0].value["text"] = type(safe.body[0].value["text"])("<p>부작용 없는 관리법.</p>")
-    safe.save_revision().publish()
 
     call_command("export_channels", "--quiet")
 
@@ -148,3 +148,32 @@ def test_an_incremental_export_checks_only_the_changed_article(articles, export_
     exported = export_root / "web" / "ko" / "articles"
     assert not (exported / "safe-care.json").exists()  # it now has an error: withdrawn
     assert (exported / "thread-lifting.json").exists()
+
+
+def test_publishing_an_article_records_its_verdict_for_the_export(articles, monkeypatch):
+    safe = ArticlePage.objects.get(pk=articles["warned"].pk)
+    safe.body[0].value["text"] = type(safe.body[0].value["text"])("<p>부작용 없는 관리법.</p>")
+    safe.save_revision().publish()
+
+    verdict = ComplianceVerdict.objects.get(page=safe)
+    assert verdict.errors[0]["rule"] == "no-side-effects-ko"
+
+    def must_not_check(*args, **kwargs):
+        raise AssertionError("the export checked a page whose verdict was recorded at publish")
+
+    monkeypatch.setattr(gate, "check_article", must_not_check)
+    live = ArticlePage.objects.select_related("locale").get(pk=safe.pk)
+    assert set(export_blockers([live])) == {safe.pk}
+
+
+def test_a_broken_rules_file_never_stops_a_publication(articles, monkeypatch, caplog):
+    def broken():
+        raise ValueError("rules.toml: not valid TOML")
+
+    monkeypatch.setattr(gate, "load_rules", broken)
+    safe = ArticlePage.objects.get(pk=articles["warned"].pk)
+    safe.title = "관리 안내 (수정)"
+    safe.save_revision().publish()
+
+    assert ArticlePage.objects.get(pk=safe.pk).title == "관리 안내 (수정)"
+    assert "could not record the compliance verdict" in caplog.text
