@@ -123,7 +123,7 @@ def splice_journal(
     entries.drop_paths([change.path for change in ordered])
     superseded = set(entries.cuts)
     cutoff = timestamp(now - retention)
-    for sequence, tombstone_at, bounds in entries.tombstones(before=cutoff):
+    for sequence, _at, bounds in entries.tombstones(before=cutoff):
         if bounds not in superseded:
             entries.cut(bounds)
             compacted_through = max(compacted_through, sequence)

@@ -397,7 +397,8 @@ def flush(trees: Iterable[StagingTree]) -> None:
     """
     trees = list(trees)
     pending = [tree for tree in trees if not tree.flushed]
-    if not all([tree._flush() for tree in pending]):
+    synced = [tree._flush() for tree in pending]  # each tree, even after one had too much
+    if not all(synced):
         os.sync()
     for tree in trees:
         tree.flushed = True
