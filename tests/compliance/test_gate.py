@@ -1,5 +1,6 @@
 """The export gate: articles with errors are kept out of every channel, in bulk."""
 
+import gc
 import json
 
 import pytest
@@ -177,3 +178,17 @@ def test_a_broken_rules_file_never_stops_a_publication(articles, monkeypatch, ca
 
     assert ArticlePage.objects.get(pk=safe.pk).title == "관리 안내 (수정)"
     assert "could not record the compliance verdict" in caplog.text
+
+
+def test_the_gate_leaves_no_reference_cycles_behind(articles):
+    """An export shows the gate every page; garbage it leaves would pile up page by page."""
+    export_blockers(list(ArticlePage.objects.select_related("locale")))  # verdicts recorded
+    pages = list(ArticlePage.objects.select_related("locale"))
+    gc.collect()
+    gc.disable()
+    try:
+        export_blockers(pages)
+        del pages
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

@@ -1,5 +1,6 @@
 """export_channels: incremental runs, tombstones, visibility, gates, dry runs, query counts."""
 
+import gc
 import os
 import shutil
 from datetime import UTC, datetime, timedelta
@@ -320,3 +321,9 @@ def test_query_count_does_not_grow_with_the_number_of_pages(articles, ko_home, s
     large = export_queries(12, ko_home)  # 3 times the pages (plus the seed articles)
     assert large == small
     assert small <= 12
+
+
+def test_a_run_leaves_the_garbage_collector_as_it_found_it(bilingual, export_root):
+    assert gc.isenabled()
+    export_channels(["web"])
+    assert gc.isenabled() and gc.get_freeze_count() == 0
