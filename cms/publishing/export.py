@@ -170,8 +170,7 @@ def _setup_objects_frozen() -> Iterator[None]:
     must keep running: a page built for the gates holds a reference cycle (Wagtail's stream
     values), and with collections off every decoded body would stay in memory to the end.
     """
-    gc.collect()
-    gc.freeze()
+    gc.freeze()  # no collection first: walking every object is what this avoids
     try:
         yield
     finally:
