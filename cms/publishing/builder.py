@@ -16,7 +16,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -42,7 +42,7 @@ from .splice import (
     region,
     size_of,
 )
-from .state import SLUG_TAKEN, ExportState, GroupRecord, SkipRecord, write_state
+from .state import FACTS_TIME_FORMAT, SLUG_TAKEN, ExportState, GroupRecord, SkipRecord, write_state
 from .tree import (
     CHANGES,
     MANIFEST,
@@ -55,6 +55,8 @@ from .tree import (
     write_spare,
 )
 
+# A state whose facts are older than this is rewritten even when they did not change.
+FACTS_REFRESH = timedelta(days=1)
 ARTICLE_PATH = re.compile(r"^(?P<locale>[^/]+)/articles/(?P<slug>[^/]+)\.json$")
 _MEMBER_PATH = re.compile(rb'"([^"]+)":\{"sha256":')
 Files = SortedEntries | SortedRegion  # the manifest's members
@@ -118,6 +120,7 @@ class ChannelExport:
         facts: str,
         facts_digest: str,
         facts_cache: dict[str, str] | None = None,
+        previous: PublishedTree | None = None,
     ) -> None:
         self.channel = channel
         self.root = root
@@ -129,7 +132,9 @@ class ChannelExport:
         self.static = static
         self.facts = facts
         self.facts_digest = facts_digest
-        self.previous: PublishedTree = read_published(root, channel.name, facts_cache)
+        if previous is None:
+            previous = read_published(root, channel.name, facts_cache)
+        self.previous: PublishedTree = previous
         state = self.previous.state
         # No static digest (a gate without a fingerprint) means no run can be incremental.
         self.incremental = (
@@ -527,7 +532,8 @@ class ChannelExport:
         recorded = (
             (state.static, state.facts_digest, state.routing, state.prefixes) if state else ()
         )
-        if recorded == inputs:
+        # The same facts, read lately enough that the next run's change notes start near now.
+        if recorded == inputs and state.facts_at >= _iso(self.now - FACTS_REFRESH):
             return
         write_state(self.root, self._state(self.previous.sequence, tree=self.previous.path.name))
 
@@ -543,6 +549,7 @@ class ChannelExport:
             routing=self.routing,
             facts=self.facts,
             facts_digest=self.facts_digest,
+            facts_at=_iso(self.now),
         )
         if self.incremental and previous is not None:
             previous.replace_groups(self.stale, self.groups, self.skips)
@@ -577,6 +584,10 @@ class ChannelExport:
             return (self.previous.path / path).read_bytes()
         except OSError:
             return b""
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime(FACTS_TIME_FORMAT)  # fixed width: compares as text
 
 
 def _journal_sequence(journal: bytes | Chunks) -> int:

@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from wagtail.models import Locale
 
 from .batches import ArticleGroup, iter_article_batches
 from .builder import ChannelExport, ChannelReport
+from .changes import prune_changes, refresh_facts
 from .channels import Channel, load_channels
 from .directory import PageDirectory, Visibility, load_site_roots
 from .documents import GroupRenderer
@@ -35,8 +36,8 @@ from .fingerprint import digest, routing_inputs, static_fingerprint
 from .gates import Gate, gate_fingerprints, load_gates, run_gates
 from .models import ChannelState
 from .richtext import linked_pages
-from .state import remove_unused_facts
-from .tree import export_lock, flush
+from .state import FACTS_TIME_FORMAT, ExportState, remove_unused_facts
+from .tree import export_lock, flush, read_published
 
 Progress = Callable[[int, int], None]
 # Above this many translation keys, an incremental run streams every article and skips the
@@ -95,9 +96,10 @@ def export_channels(
             )
         )
         visibility = Visibility.load(now)
-        facts = load_facts(visibility)
-        facts_digest = hashlib.sha256(facts.encode()).hexdigest()
         facts_cache: dict[str, str] = {}  # the previous runs' facts, by digest
+        trees = {c.name: read_published(root, c.name, facts_cache) for c in channels}
+        facts = _current_facts(visibility, [tree.state for tree in trees.values()], full)
+        facts_digest = hashlib.sha256(facts.encode()).hexdigest()
         site_roots = load_site_roots()
         routing = routing_inputs(site_roots)
         fingerprints = gate_fingerprints(gates)
@@ -121,7 +123,7 @@ def export_channels(
                         static=static,
                         facts=facts,
                         facts_digest=facts_digest,
-                        facts_cache=facts_cache,
+                        previous=trees[channel.name],
                     )
                 )
             facts_cache.clear()  # the states that need their facts hold them
@@ -152,12 +154,27 @@ def export_channels(
                     export.publish()
             if not dry_run:
                 remove_unused_facts(root)
+                prune_changes(now)
             _record_sequences([c for c in report.channels if c.published], now)
         finally:
             for export in exports:
                 if not export.report.published:
                     export.abort()
     return report
+
+
+def _current_facts(visibility: Visibility, states: list[ExportState | None], full: bool) -> str:
+    """The page facts now: from the newest previous facts and the change notes when they
+    can tell, else read for every page (always for ``full``, which starts over)."""
+    if not full:
+        known = [state for state in states if state is not None and state.facts_at]
+        if known:
+            newest = max(known, key=lambda state: state.facts_at)
+            taken_at = datetime.strptime(newest.facts_at, FACTS_TIME_FORMAT).replace(tzinfo=UTC)
+            facts = refresh_facts(newest.facts, taken_at, visibility)
+            if facts is not None:
+                return facts
+    return load_facts(visibility)
 
 
 @contextmanager

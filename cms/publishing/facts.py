@@ -6,7 +6,8 @@ and the translation record with its source's live revision. A document is rebuil
 its translation group changed (published, unpublished, moved, renamed, expired, made private,
 re-translated) or when a group its rich text links to changed. Publishing through Wagtail
 always creates a new live revision, so content edits show up here without reading any body;
-edits that bypass Wagtail (raw SQL, ``QuerySet.update`` of a body) need ``--full``.
+edits that bypass Wagtail (raw SQL, ``QuerySet.update`` of a body) need ``--full``. An
+incremental run reads only the lines of the pages noted as changed (``changes.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import CharField, Count, F, Func, TextField, Value
+from django.db.models import CharField, Count, F, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 from wagtail.models import Page
 
@@ -65,11 +66,22 @@ class TabJoined(Func):
         return self.as_sql(compiler, connection, arg_joiner=" || chr(9) || ", **extra_context)
 
 
-def load_facts(visibility: Visibility) -> str:
-    """The facts of every visible page, one line each, in a stable order (one query)."""
+def load_facts(
+    visibility: Visibility, keys: Iterable[str] | None = None, also: QuerySet | None = None
+) -> str:
+    """The facts of every visible page, one line each, in a stable order (one query).
+
+    ``keys`` limits them to those translation groups, and those of the ``also`` subquery of
+    translation keys (``changes.refresh_facts``).
+    """
+    pages = Page.objects.filter(visibility.filter())
+    if keys is not None:
+        wanted = Q(translation_key__in=sorted(keys))
+        if also is not None:
+            wanted |= Q(translation_key__in=also)
+        pages = pages.filter(wanted)
     facts = (
-        Page.objects.filter(visibility.filter())
-        .annotate(_fact=TabJoined("translation_key", *(F(name) for name in FIELDS)))
+        pages.annotate(_fact=TabJoined("translation_key", *(F(name) for name in FIELDS)))
         .order_by("id")
         .values_list("_fact", flat=True)
     )

@@ -20,3 +20,23 @@ class ChannelState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} @ {self.sequence}"
+
+
+class PageChange(models.Model):
+    """A page whose export facts may have changed, noted when it happened (``changes.py``).
+
+    An incremental export reads the pages noted since its last run instead of every page. A
+    ``structural`` change (a move, a view restriction, a page with children renamed or
+    deleted) may reach pages that were not saved themselves: the export then reads every page.
+    """
+
+    page_id = models.IntegerField(_("page id"))  # no foreign key: deleted pages keep their notes
+    structural = models.BooleanField(_("structural"), default=False)
+    recorded_at = models.DateTimeField(_("recorded at"), db_index=True)
+
+    class Meta:
+        verbose_name = _("page change")
+        verbose_name_plural = _("page changes")
+
+    def __str__(self) -> str:
+        return f"page {self.page_id} @ {self.recorded_at:%Y-%m-%d %H:%M:%S}"

@@ -8,7 +8,8 @@
   the next run reuses rather than loading the URL configuration, as long as what they were
   computed from (``routing``) is the same.
 - ``facts``: the page facts the documents were built from (``facts.load_facts``), by digest:
-  channels exported together share one ``.state/_facts.<digest>`` file.
+  channels exported together share one ``.state/_facts.<digest>`` file; ``facts_at``: when
+  they were read, from which the next run reads the change notes (``changes.py``).
 - ``groups``: per translation group with documents or skips in the channel, its document paths
   and the pages its rich text links to; ``links``: the same dependencies, by linked page.
 - ``skips``: the articles left out and why, so an incremental run still reports them.
@@ -34,6 +35,7 @@ FORMAT = 2
 SECTIONS = ("groups", "links", "skips")
 FACTS_PREFIX = "_facts."  # "_" cannot start a channel name: no tree or state is called so
 SLUG_TAKEN = "slug taken by "
+FACTS_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # UTC, fixed width
 
 
 def clean_field(text: str) -> str:
@@ -88,6 +90,7 @@ class ExportState:
     routing: str = ""  # digest of what the prefixes were computed from
     facts: str = ""
     facts_digest: str = ""
+    facts_at: str = ""  # when the facts were read (ISO 8601): where the change notes start
     groups: list[str] = field(default_factory=list)  # GroupRecord lines, sorted by key
     links: list[str] = field(default_factory=list)  # "<dependency>\t<key>", sorted
     skips: list[str] = field(default_factory=list)  # SkipRecord lines, sorted by key
@@ -132,6 +135,7 @@ class ExportState:
             "prefixes": self.prefixes,
             "routing": self.routing,
             "facts": self.facts_digest,
+            "facts_at": self.facts_at,
             "sections": [len(section) for section in sections],
         }
         return json.dumps(header).encode("ascii") + b"\n" + b"".join(sections)
@@ -191,6 +195,7 @@ def read_state(
             routing=header["routing"],
             facts=facts[digest],
             facts_digest=digest,
+            facts_at=header.get("facts_at", ""),
             groups=groups.split("\n") if groups else [],
             links=links.split("\n") if links else [],
             skips=skips.split("\n") if skips else [],

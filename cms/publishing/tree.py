@@ -32,6 +32,7 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,6 +44,7 @@ from .state import STATE_DIR, ExportState, read_state
 
 LOCK_FILE = ".lock"
 FSYNC_ONE_BY_ONE = 256  # files and folders a flush syncs one by one; above, it syncs all
+FSYNC_THREADS = 8
 TREES_DIR = ".trees"
 MANIFEST = "manifest.json"
 CHANGES = "changes.json"
@@ -360,19 +362,11 @@ class StagingTree:
             self._dirty_files.append(target)
         self._dirty_folders.add(os.path.dirname(target))
 
-    def _flush(self) -> bool:
-        """fsync what changed, file by file; False if that is too much (sync everything)."""
+    def _pending(self) -> list[str] | None:
+        """Files, then folders, changed since the last flush; None if too many to list."""
         if self._dirty_files is None:
-            return False
-        for path in [*self._dirty_files, *sorted(self._dirty_folders)]:
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        self._dirty_files, self._dirty_folders = [], set()
-        self.flushed = True
-        return True
+            return None
+        return [*self._dirty_files, *sorted(self._dirty_folders)]
 
     def discard(self) -> None:
         if self.path is not None:
@@ -392,16 +386,29 @@ def flush(trees: Iterable[StagingTree]) -> None:
     """Put everything written so far on disk, before ``trees`` are switched to.
 
     A tree must be on disk before the link points at it. A run that changed a few files
-    fsyncs them and their folders; past ``FSYNC_ONE_BY_ONE`` (thousands of fsyncs cost
-    seconds) it syncs everything at once. A run flushes once for all its channels.
+    fsyncs them and their folders, side by side (the file system commits concurrent fsyncs
+    together); past ``FSYNC_ONE_BY_ONE`` (thousands of fsyncs cost seconds) it syncs
+    everything at once. A run flushes once for all its channels.
     """
     trees = list(trees)
-    pending = [tree for tree in trees if not tree.flushed]
-    synced = [tree._flush() for tree in pending]  # each tree, even after one had too much
-    if not all(synced):
+    pending = [tree._pending() for tree in trees if not tree.flushed]
+    if any(paths is None for paths in pending):
         os.sync()
+    else:
+        changed = dict.fromkeys(path for paths in pending for path in paths)
+        with ThreadPoolExecutor(max_workers=FSYNC_THREADS) as pool:
+            list(pool.map(_fsync_path, changed))
     for tree in trees:
+        tree._dirty_files, tree._dirty_folders = [], set()
         tree.flushed = True
+
+
+def _fsync_path(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _write_all(fd: int, data: bytes | memoryview) -> None:
@@ -500,8 +507,4 @@ def _point(link: Path, target: str) -> None:
 
 
 def _fsync_directory(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    _fsync_path(str(path))

@@ -1,0 +1,80 @@
+"""The page facts of a run, from the previous run's facts and the pages noted as changed since.
+
+Reading the facts of every visible page is the one part of an incremental export that grows
+with the site. The page signals (``signals.py``) note every page saved, deleted or re-translated
+in ``PageChange``; a run takes the newest facts a channel's state holds, re-reads the
+translation groups of the pages noted since (and of the pages whose expiry date has passed),
+and splices their lines in. The result is the same text ``facts.load_facts`` would return.
+
+When the notes cannot be trusted to be complete, the run reads every page instead: a
+structural change (a move, a view restriction, a renamed or deleted page with children), a
+snapshot older than the notes kept, a clock that went back, or a count of visible pages that
+does not add up (pages inserted or deleted in bulk, past the signals). Edits that bypass
+Django's signals and keep the count (``QuerySet.update``, raw SQL) need ``--full``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from wagtail.models import Page
+
+from .directory import Visibility
+from .facts import load_facts
+from .models import PageChange
+
+# A note is made inside the transaction that changes the page, so one still open when the
+# previous run read its facts commits later with an earlier time; clocks of several app servers
+# also differ a little. A run re-reads the notes of this long before its base snapshot.
+MARGIN = timedelta(minutes=1)
+RETENTION = timedelta(days=30)  # how long notes are kept
+
+
+def refresh_facts(previous: str, previous_at: datetime, visibility: Visibility) -> str | None:
+    """The facts of every visible page now, or None when only reading them all can tell."""
+    now = visibility.now
+    if previous_at > now or previous_at < now - RETENTION + MARGIN:
+        return None
+    notes = PageChange.objects.filter(recorded_at__gte=previous_at - MARGIN)
+    page_ids: set[int] = set()
+    for page_id, structural in notes.values_list("page_id", "structural"):
+        if structural:
+            return None
+        page_ids.add(page_id)
+    expired = Page.objects.filter(expire_at__gt=previous_at, expire_at__lte=now)
+    page_ids.update(expired.values_list("id", flat=True))
+    lines = previous.split("\n") if previous else []
+    if page_ids:
+        lines = _replace_groups(lines, page_ids, visibility)
+    if len(lines) != Page.objects.filter(visibility.filter()).count():
+        return None  # pages came or went without a note
+    return "\n".join(lines)
+
+
+def _replace_groups(lines: list[str], page_ids: set[int], visibility: Visibility) -> list[str]:
+    """``lines`` with the translation groups of ``page_ids`` read again (one query)."""
+    # The groups as the database has them now (a subquery) and as the previous facts had
+    # them (a deleted page is only there). Keys are compared as the facts write them.
+    wanted = {str(page_id) for page_id in page_ids}
+    old_keys = set()
+    for line in lines:
+        key, page_id, _rest = line.split("\t", 2)
+        if page_id in wanted:
+            old_keys.add(key)
+    current_keys = Page.objects.filter(id__in=sorted(page_ids)).values("translation_key")
+    fresh = load_facts(visibility, keys=old_keys, also=current_keys)
+    fresh_lines = fresh.split("\n") if fresh else []
+    keys = old_keys | {line.partition("\t")[0] for line in fresh_lines}
+    kept = [line for line in lines if line.partition("\t")[0] not in keys]
+    merged = kept + fresh_lines
+    merged.sort(key=_page_id)
+    return merged
+
+
+def _page_id(line: str) -> int:
+    return int(line.split("\t", 2)[1])
+
+
+def prune_changes(now: datetime) -> None:
+    """Forget notes no run will need (one query)."""
+    PageChange.objects.filter(recorded_at__lt=now - RETENTION).delete()

@@ -1,0 +1,137 @@
+"""Page facts from the change notes: the same text as reading every page, or no answer."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from wagtail.models import Page, PageViewRestriction
+
+from cms.publishing import export
+from cms.publishing.changes import MARGIN, RETENTION, prune_changes, refresh_facts
+from cms.publishing.directory import Visibility
+from cms.publishing.export import export_channels
+from cms.publishing.facts import load_facts
+from cms.publishing.models import PageChange
+from tests.articles.factories import make_article
+
+from .conftest import translate
+
+LATER = timedelta(minutes=1)
+
+
+def snapshot():
+    """The facts now, and when they were read, on a site set up long ago (no notes left)."""
+    PageChange.objects.all().delete()
+    taken_at = datetime.now(UTC)
+    return load_facts(Visibility.load(taken_at)), taken_at
+
+
+def refreshed(previous, at=None):
+    return refresh_facts(previous[0], previous[1], Visibility.load(at or datetime.now(UTC)))
+
+
+def publish(page, **fields):
+    for name, value in fields.items():
+        setattr(page, name, value)
+    page.save_revision().publish()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda pages, home: publish(pages["ko"]["thread-lifting"], title="실리프팅 개정"),
+        lambda pages, home: publish(pages["en"]["thread-lifting"], slug="thread-lift"),
+        lambda pages, home: pages["en"]["thread-lifting"].unpublish(),
+        lambda pages, home: pages["en"]["thread-lifting"].delete(),
+        lambda pages, home: make_article(home, "faq", title="자주 묻는 질문"),
+        lambda pages, home: translate(
+            pages["ko"]["mini-thread-lifting-vs-mini-facelift"], title="Mini", complete=False
+        ),
+        lambda pages, home: publish(pages["ko"]["mini-thread-lifting-vs-mini-facelift"]),
+    ],
+    ids=["edit", "slug", "unpublish", "delete", "new", "translate", "source-revision"],
+)
+def test_the_notes_give_the_facts_reading_every_page_gives(bilingual, ko_home, change):
+    previous = snapshot()
+    change(bilingual, ko_home)
+    assert refreshed(previous) == load_facts(Visibility.load(datetime.now(UTC)))
+
+
+def test_an_expiry_that_passed_takes_the_page_out_without_a_note(bilingual):
+    page = bilingual["ko"]["thread-lifting"]
+    expiry = datetime.now(UTC) + timedelta(hours=1)
+    Page.objects.filter(pk=page.pk).update(expire_at=expiry)  # no signal, no note
+    previous = snapshot()
+    later = expiry + LATER
+    facts = refreshed(previous, at=later)
+    assert facts == load_facts(Visibility.load(later))
+    assert f"\t{page.pk}\t" not in facts
+
+
+def test_nothing_noted_gives_the_previous_facts(bilingual):
+    previous = snapshot()
+    assert refreshed(previous) == previous[0]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda pages, home: pages["ko"]["thread-lifting"].move(home, pos="first-child"),
+        lambda pages, home: PageViewRestriction.objects.create(
+            page=home, restriction_type=PageViewRestriction.LOGIN
+        ),
+        lambda pages, home: publish(home, slug="home-renamed"),  # its children's URLs change
+    ],
+    ids=["move", "restriction", "parent-renamed"],
+)
+def test_a_structural_change_asks_for_every_page(bilingual, ko_home, change):
+    previous = snapshot()
+    change(bilingual, ko_home)
+    assert refreshed(previous) is None
+
+
+def test_pages_that_come_without_a_note_are_noticed_by_their_count(bilingual, ko_home):
+    previous = snapshot()
+    make_article(ko_home, "bulk", title="대량 입력")
+    PageChange.objects.all().delete()  # as if inserted in bulk, past the signals
+    assert refreshed(previous) is None
+
+
+def test_a_snapshot_older_than_the_notes_or_from_the_future_is_not_trusted(bilingual):
+    facts, taken_at = snapshot()
+    assert refreshed((facts, taken_at), at=taken_at + RETENTION) is None
+    assert refreshed((facts, taken_at), at=taken_at - LATER) is None
+
+
+def test_notes_from_just_before_the_snapshot_are_read_again(bilingual):
+    """A transaction still open when the facts were read commits its note with an earlier time."""
+    page = bilingual["ko"]["thread-lifting"]
+    previous = snapshot()
+    publish(page, title="늦게 커밋된 수정")
+    PageChange.objects.filter(page_id=page.pk).update(recorded_at=previous[1] - MARGIN / 2)
+    now = load_facts(Visibility.load(datetime.now(UTC)))
+    assert now != previous[0]
+    assert refreshed(previous) == now
+
+
+def test_old_notes_are_pruned(bilingual):
+    now = datetime.now(UTC)
+    PageChange.objects.all().delete()
+    PageChange.objects.create(page_id=1, recorded_at=now - RETENTION - LATER)
+    PageChange.objects.create(page_id=2, recorded_at=now)
+    prune_changes(now)
+    assert list(PageChange.objects.values_list("page_id", flat=True)) == [2]
+
+
+def test_an_incremental_export_reads_the_noted_pages_not_every_page(
+    bilingual, export_root, monkeypatch
+):
+    export_channels(["web"])
+    publish(bilingual["ko"]["thread-lifting"], title="실리프팅 개정")
+
+    def every_page(visibility):
+        raise AssertionError("the run read the facts of every page")
+
+    monkeypatch.setattr(export, "load_facts", every_page)
+    report = export_channels(["web"])
+
+    assert "ko/articles/thread-lifting.json" in report.channels[0].written
