@@ -15,8 +15,12 @@ Django's signals and keep the count (``QuerySet.update``, raw SQL) need ``--full
 
 from __future__ import annotations
 
+import re
+from bisect import insort
 from datetime import datetime, timedelta
 
+from django.db.models import CharField
+from django.db.models.functions import Cast
 from wagtail.models import Page
 
 from .directory import Visibility
@@ -43,32 +47,38 @@ def refresh_facts(previous: str, previous_at: datetime, visibility: Visibility) 
         page_ids.add(page_id)
     expired = Page.objects.filter(expire_at__gt=previous_at, expire_at__lte=now)
     page_ids.update(expired.values_list("id", flat=True))
-    lines = previous.split("\n") if previous else []
-    if page_ids:
-        lines = _replace_groups(lines, page_ids, visibility)
-    if len(lines) != Page.objects.filter(visibility.filter()).count():
+    pages = previous.count("\n") + 1 if previous else 0
+    if len(page_ids) > max(64, pages // 4):
+        return None  # a change this big: reading every page costs less
+    facts = _replace_groups(previous, page_ids, visibility) if page_ids else previous
+    pages = facts.count("\n") + 1 if facts else 0
+    if pages != Page.objects.filter(visibility.filter()).count():
         return None  # pages came or went without a note
+    return facts
+
+
+def _replace_groups(facts: str, page_ids: set[int], visibility: Visibility) -> str:
+    """``facts`` with the translation groups of ``page_ids`` read again (two small queries).
+
+    The text is searched with patterns, not split into lines and parsed: it has a line per
+    page of the site, and only a few change.
+    """
+    # The groups as the previous facts had them (a deleted page is only there), and as the
+    # database has them now. Keys are compared as the facts write them (the database's text).
+    ids = "|".join(str(page_id) for page_id in sorted(page_ids))
+    keys = set(re.findall(rf"^([^\t\n]*)\t(?:{ids})\t", facts, re.MULTILINE))
+    keys.update(
+        Page.objects.filter(id__in=sorted(page_ids))
+        .annotate(_key=Cast("translation_key", output_field=CharField()))
+        .values_list("_key", flat=True)
+    )
+    pattern = "|".join(re.escape(key) for key in sorted(keys))
+    kept = re.sub(rf"^(?:{pattern})\t[^\n]*(?:\n|$)", "", facts, flags=re.MULTILINE)
+    lines = kept.rstrip("\n").split("\n") if kept.strip("\n") else []
+    fresh = load_facts(visibility, keys=keys)
+    for line in fresh.split("\n") if fresh else []:
+        insort(lines, line, key=_page_id)  # lines are in page id order
     return "\n".join(lines)
-
-
-def _replace_groups(lines: list[str], page_ids: set[int], visibility: Visibility) -> list[str]:
-    """``lines`` with the translation groups of ``page_ids`` read again (one query)."""
-    # The groups as the database has them now (a subquery) and as the previous facts had
-    # them (a deleted page is only there). Keys are compared as the facts write them.
-    wanted = {str(page_id) for page_id in page_ids}
-    old_keys = set()
-    for line in lines:
-        key, page_id, _rest = line.split("\t", 2)
-        if page_id in wanted:
-            old_keys.add(key)
-    current_keys = Page.objects.filter(id__in=sorted(page_ids)).values("translation_key")
-    fresh = load_facts(visibility, keys=old_keys, also=current_keys)
-    fresh_lines = fresh.split("\n") if fresh else []
-    keys = old_keys | {line.partition("\t")[0] for line in fresh_lines}
-    kept = [line for line in lines if line.partition("\t")[0] not in keys]
-    merged = kept + fresh_lines
-    merged.sort(key=_page_id)
-    return merged
 
 
 def _page_id(line: str) -> int:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import CharField, Count, F, Func, Q, QuerySet, TextField, Value
+from django.db.models import CharField, Count, F, Func, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 from wagtail.models import Page
 
@@ -66,20 +66,14 @@ class TabJoined(Func):
         return self.as_sql(compiler, connection, arg_joiner=" || chr(9) || ", **extra_context)
 
 
-def load_facts(
-    visibility: Visibility, keys: Iterable[str] | None = None, also: QuerySet | None = None
-) -> str:
+def load_facts(visibility: Visibility, keys: Iterable[str] | None = None) -> str:
     """The facts of every visible page, one line each, in a stable order (one query).
 
-    ``keys`` limits them to those translation groups, and those of the ``also`` subquery of
-    translation keys (``changes.refresh_facts``).
+    ``keys`` limits them to those translation groups (``changes.refresh_facts``).
     """
     pages = Page.objects.filter(visibility.filter())
     if keys is not None:
-        wanted = Q(translation_key__in=sorted(keys))
-        if also is not None:
-            wanted |= Q(translation_key__in=also)
-        pages = pages.filter(wanted)
+        pages = pages.filter(translation_key__in=sorted(keys))
     facts = (
         pages.annotate(_fact=TabJoined("translation_key", *(F(name) for name in FIELDS)))
         .order_by("id")

@@ -126,6 +126,7 @@ def test_an_incremental_export_reads_the_noted_pages_not_every_page(
     bilingual, export_root, monkeypatch
 ):
     export_channels(["web"])
+    PageChange.objects.all().delete()  # the site was set up long before
     publish(bilingual["ko"]["thread-lifting"], title="실리프팅 개정")
 
     def every_page(visibility):
