@@ -15,8 +15,8 @@ Django's signals and keep the count (``QuerySet.update``, raw SQL) need ``--full
 
 from __future__ import annotations
 
-import re
 from bisect import insort
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 from django.db.models import CharField
@@ -60,25 +60,56 @@ def refresh_facts(previous: str, previous_at: datetime, visibility: Visibility) 
 def _replace_groups(facts: str, page_ids: set[int], visibility: Visibility) -> str:
     """``facts`` with the translation groups of ``page_ids`` read again (two small queries).
 
-    The text is searched with patterns, not split into lines and parsed: it has a line per
-    page of the site, and only a few change.
+    The text is searched, not split into lines and parsed: it has a line per page of the
+    site, and only a few change.
     """
     # The groups as the previous facts had them (a deleted page is only there), and as the
     # database has them now. Keys are compared as the facts write them (the database's text).
-    ids = "|".join(str(page_id) for page_id in sorted(page_ids))
-    keys = set(re.findall(rf"^([^\t\n]*)\t(?:{ids})\t", facts, re.MULTILINE))
+    keys = {key for page_id in page_ids for key in _keys_of_page(facts, page_id)}
     keys.update(
         Page.objects.filter(id__in=sorted(page_ids))
         .annotate(_key=Cast("translation_key", output_field=CharField()))
         .values_list("_key", flat=True)
     )
-    pattern = "|".join(re.escape(key) for key in sorted(keys))
-    kept = re.sub(rf"^(?:{pattern})\t[^\n]*(?:\n|$)", "", facts, flags=re.MULTILINE)
-    lines = kept.rstrip("\n").split("\n") if kept.strip("\n") else []
+    cuts = sorted(line for key in keys for line in _lines_of_group(facts, key))
+    kept, position = [], 0
+    for start, end in cuts:
+        kept.append(facts[position:start])
+        position = end + 1  # and its newline
+    kept.append(facts[position:])
+    lines = [line for line in "".join(kept).split("\n") if line]
     fresh = load_facts(visibility, keys=keys)
     for line in fresh.split("\n") if fresh else []:
         insort(lines, line, key=_page_id)  # lines are in page id order
     return "\n".join(lines)
+
+
+def _line_around(facts: str, position: int) -> tuple[int, int]:
+    """Start and end (its newline, or the end of the text) of the line at ``position``."""
+    end = facts.find("\n", position)
+    return facts.rfind("\n", 0, position) + 1, len(facts) if end < 0 else end
+
+
+def _keys_of_page(facts: str, page_id: int) -> Iterator[str]:
+    """The translation key of the line of ``page_id`` (its second field), if it has one."""
+    needle = f"\t{page_id}\t"
+    position = facts.find(needle)
+    while position >= 0:
+        start, _end = _line_around(facts, position)
+        if facts.find("\t", start) == position:
+            yield facts[start:position]
+            return
+        position = facts.find(needle, position + 1)
+
+
+def _lines_of_group(facts: str, key: str) -> Iterator[tuple[int, int]]:
+    """Where the lines of translation key ``key`` (their first field) are."""
+    needle = f"{key}\t"
+    position = facts.find(needle)
+    while position >= 0:
+        if position == 0 or facts[position - 1] == "\n":
+            yield _line_around(facts, position)
+        position = facts.find(needle, position + 1)
 
 
 def _page_id(line: str) -> int:

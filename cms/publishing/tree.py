@@ -32,7 +32,6 @@ import secrets
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,7 +43,6 @@ from .state import STATE_DIR, ExportState, read_state
 
 LOCK_FILE = ".lock"
 FSYNC_ONE_BY_ONE = 256  # files and folders a flush syncs one by one; above, it syncs all
-FSYNC_THREADS = 8
 TREES_DIR = ".trees"
 MANIFEST = "manifest.json"
 CHANGES = "changes.json"
@@ -386,18 +384,16 @@ def flush(trees: Iterable[StagingTree]) -> None:
     """Put everything written so far on disk, before ``trees`` are switched to.
 
     A tree must be on disk before the link points at it. A run that changed a few files
-    fsyncs them and their folders, side by side (the file system commits concurrent fsyncs
-    together); past ``FSYNC_ONE_BY_ONE`` (thousands of fsyncs cost seconds) it syncs
-    everything at once. A run flushes once for all its channels.
+    fsyncs them and their folders; past ``FSYNC_ONE_BY_ONE`` (thousands of fsyncs cost
+    seconds) it syncs everything at once. A run flushes once for all its channels.
     """
     trees = list(trees)
     pending = [tree._pending() for tree in trees if not tree.flushed]
     if any(paths is None for paths in pending):
         os.sync()
     else:
-        changed = dict.fromkeys(path for paths in pending for path in paths)
-        with ThreadPoolExecutor(max_workers=FSYNC_THREADS) as pool:
-            list(pool.map(_fsync_path, changed))
+        for path in dict.fromkeys(path for paths in pending for path in paths):
+            _fsync_path(path)
     for tree in trees:
         tree._dirty_files, tree._dirty_folders = [], set()
         tree.flushed = True

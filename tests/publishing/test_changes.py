@@ -6,7 +6,14 @@ import pytest
 from wagtail.models import Page, PageViewRestriction
 
 from cms.publishing import export
-from cms.publishing.changes import MARGIN, RETENTION, prune_changes, refresh_facts
+from cms.publishing.changes import (
+    MARGIN,
+    RETENTION,
+    _keys_of_page,
+    _lines_of_group,
+    prune_changes,
+    refresh_facts,
+)
 from cms.publishing.directory import Visibility
 from cms.publishing.export import export_channels
 from cms.publishing.facts import load_facts
@@ -136,3 +143,14 @@ def test_an_incremental_export_reads_the_noted_pages_not_every_page(
     report = export_channels(["web"])
 
     assert "ko/articles/thread-lifting.json" in report.channels[0].written
+
+
+def test_a_page_id_is_found_in_its_own_field_only():
+    facts = "key-a\t5\t1\t7\t/a/\t7\nkey-b\t7\t1\t5\t/b/\t5\t\nkey-a\t9\t1\t7\t/c/\t"
+    assert list(_keys_of_page(facts, 7)) == ["key-b"]
+    assert list(_keys_of_page(facts, 5)) == ["key-a"]
+    assert list(_keys_of_page(facts, 1)) == []
+    assert [facts[start:end] for start, end in _lines_of_group(facts, "key-a")] == [
+        "key-a\t5\t1\t7\t/a/\t7",
+        "key-a\t9\t1\t7\t/c/\t",
+    ]
