@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
+import orjson
 from django.utils.translation import get_language
 from wagtail.models import Locale, Page
 
@@ -116,11 +117,13 @@ def content_digest(page: ArticlePage, language: str, rules_digest: str) -> str:
     # The stored form, as saved: ``raw_data`` would give the same, but ties the stream value
     # to a view of itself (a reference cycle), which keeps every page of an export run in
     # memory until the garbage collector comes by.
-    body = json.dumps(page.body.get_prep_value(), sort_keys=True, ensure_ascii=False)
-    material = "\x1f".join(
-        (rules_digest, language, page.title, page.search_description or "", body)
-    )
-    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+    stored = page.body.get_prep_value()
+    try:
+        body = orjson.dumps(stored, option=orjson.OPT_SORT_KEYS)  # an export digests every page
+    except orjson.JSONEncodeError:  # what only json takes (huge integers)
+        body = json.dumps(stored, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    head = "\x1f".join((rules_digest, language, page.title, page.search_description or "", ""))
+    return hashlib.sha256(head.encode("utf-8") + body).hexdigest()
 
 
 def describe(finding: Finding, language: str) -> str:
