@@ -174,51 +174,22 @@ def iter_article_batches(
 
 
 def _content(row: tuple, key: str) -> PageContent:
-    (
-        pk,
-        _key,
-        language,
-        locale_id,
-        title,
-        slug,
-        summary,
-        revision,
-        first_published,
-        last_published,
-        alias_of,
-        body_text,
-        record_id,
-        complete,
-        translated,
-        total,
-        source_revision,
-        source_live_revision,
-    ) = row
+    """A ``PageContent`` from a row of ``COLUMNS``."""
+    pk, _key, language, locale_id = row[:4]
+    body_text, record_id, complete, translated, total, source_revision, source_live = row[11:]
     record = None
     if record_id is not None:
         record = TranslationRecord(
             complete=complete,
             # The translation reflects the source only if it was built from the source's live
             # revision; a source that is no longer live makes every translation stale.
-            up_to_date=source_live_revision is not None and source_revision == source_live_revision,
+            up_to_date=source_live is not None and source_revision == source_live,
             translated=translated,
             total=total,
         )
-    return PageContent(
-        pk,
-        key,
-        language,
-        locale_id,
-        title,
-        slug,
-        summary,
-        revision,
-        first_published,
-        last_published,
-        alias_of,
-        _decode_body(body_text),
-        record,
-    )
+    # title, slug, search_description, live_revision_id, first/last_published_at, alias_of_id
+    fields = row[4:11]
+    return PageContent(pk, key, language, locale_id, *fields, _decode_body(body_text), record)
 
 
 def _decode_body(text: str | None) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from cms.progress import terminal_progress
 from cms.publishing.errors import ExportError
 from cms.publishing.export import ExportReport, export_channels
 
@@ -42,23 +43,15 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Print nothing on success.")
 
     def handle(self, *args, channel, full, dry_run, wait, quiet, verbosity, **options):
-        # Progress is for people watching a terminal, never for logs or pipes.
-        progress = self._progress if not quiet and self.stderr.isatty() else None
         try:
-            report = export_channels(
-                channel, full=full, dry_run=dry_run, wait=wait, progress=progress
-            )
+            with terminal_progress(self.stderr, "exporting articles", quiet=quiet) as progress:
+                report = export_channels(
+                    channel, full=full, dry_run=dry_run, wait=wait, progress=progress
+                )
         except ExportError as exc:
             raise CommandError(str(exc)) from exc
-        finally:
-            if progress:
-                self.stderr.write("\r\033[K", ending="")
         if not quiet:
             self._summarise(report, list_files=dry_run or verbosity > 1)
-
-    def _progress(self, done: int, total: int) -> None:
-        self.stderr.write(f"\rexporting articles: {done}/{total}", ending="")
-        self.stderr.flush()
 
     def _summarise(self, report: ExportReport, *, list_files: bool) -> None:
         would = "would be " if report.dry_run else ""

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cms.translation.catalog import display_path
 from cms.translation.checks import check_catalogs
+from cms.translation.management.report_options import add_report_options
 from cms.translation.segments import Severity
 
 
@@ -16,14 +17,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--locale", help="Only this target language (e.g. en).")
-        parser.add_argument(
-            "--format",
-            dest="output_format",
-            choices=["text", "json"],
-            default="text",
-            help="text for people (default), json for machines: a list of findings with "
-            "file, line, msgctxt, code, severity and message.",
+        add_report_options(
+            parser,
+            json_help=": a list of findings with file, line, msgctxt, code, severity and message",
         )
         parser.add_argument("--quiet", action="store_true", help="Text format: print errors only.")
 

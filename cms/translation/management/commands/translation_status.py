@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cms.translation.management.report_options import add_report_options
 from cms.translation.status import collect_status
 
 
@@ -13,14 +14,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--locale", help="Only this target language (e.g. en).")
-        parser.add_argument(
-            "--format",
-            dest="output_format",
-            choices=["text", "json"],
-            default="text",
-            help="text for people (default), json for machines.",
-        )
+        add_report_options(parser, json_help="")
 
     def handle(self, *args, locale, output_format, **options):
         try:
