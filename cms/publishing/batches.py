@@ -48,21 +48,6 @@ COLUMNS = (
     "applied_translation__source_revision_id",
     "applied_translation__source_page__live_revision_id",
 )
-# The ArticlePage fields a gate's page carries (the rest is deferred).
-PAGE_FIELDS = (
-    "id",
-    "page_ptr_id",
-    "translation_key",
-    "locale_id",
-    "title",
-    "slug",
-    "search_description",
-    "live_revision_id",
-    "first_published_at",
-    "last_published_at",
-    "alias_of_id",
-    "body",
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -377,15 +377,7 @@ class ChannelExport:
                 self.channel.name, None, self.floor, self.changes, self.now, self.retention
             )
             return self._files(), encode_journal(journal), True
-        journal, changed = splice_journal(
-            self.channel.name,
-            self.previous.journal_bytes,
-            self.floor,
-            self.changes,
-            self.now,
-            self.retention,
-            always=True,
-        )
+        journal, changed = self._splice_journal(always=True)
         return self._files(), journal, changed
 
     def _files(self) -> SortedEntries:
@@ -450,15 +442,20 @@ class ChannelExport:
             self._tombstone(path, owners[path])
         for document in changed:
             files.set(document.path.encode(), document.member)
-        journal, changed = splice_journal(
+        journal, changed = self._splice_journal()
+        return files, journal, changed
+
+    def _splice_journal(self, *, always: bool = False) -> tuple[Chunks, bool]:
+        """The current journal with this run's changes (see ``journal.splice_journal``)."""
+        return splice_journal(
             self.channel.name,
             self.previous.journal_bytes,
             self.floor,
             self.changes,
             self.now,
             self.retention,
+            always=always,
         )
-        return files, journal, changed
 
     def _tombstone(self, path: str, identity: str) -> None:
         match = ARTICLE_PATH.match(path)
