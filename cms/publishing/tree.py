@@ -287,7 +287,6 @@ class StagingTree:
 
     def write(self, relative: str, data: bytes | list | BinaryIO) -> None:
         """Give ``relative`` the content ``data`` (bytes, chunks or a file) in a new inode."""
-        self.flushed = False
         target = self._target(relative)
         if self.recycled:
             with suppress(FileNotFoundError):
@@ -309,7 +308,6 @@ class StagingTree:
         """Give ``relative`` the current tree's file; False if that file is not as recorded."""
         if self.recycled and relative not in self._spare.differs:
             return True
-        self.flushed = False
         source = f"{self.current}/{relative}"
         target = self._target(relative)
         try:
