@@ -49,9 +49,9 @@ from .tree import (
     PublishedTree,
     StagingTree,
     mirror,
+    move_to_trash,
     read_published,
     remove_old_trees,
-    retired_tree,
     write_spare,
 )
 
@@ -155,12 +155,16 @@ class ChannelExport:
         self.stale: set[str] | None = None  # the groups an incremental run renders
         self.staging = None
         if not dry_run:
+            spare = self.previous.spare
+            if full and spare is not None:
+                # A full run gives every file a new inode: recycling the spare would only add
+                # an unlink per file. Unless readers may still be on it (it is the previous
+                # tree), it goes now, deleted while this run renders.
+                if spare.path.name != self.previous.before:
+                    move_to_trash(root, spare.path)
+                spare = None
             self.staging = StagingTree(
-                root,
-                channel.name,
-                fsync=fsync,
-                current=self.previous.path,
-                spare=self.previous.spare,
+                root, channel.name, fsync=fsync, current=self.previous.path, spare=spare
             )
         self.documents: list[_Document] = []
         self.groups: list[GroupRecord] = []
@@ -566,13 +570,11 @@ class ChannelExport:
         """
         tree = self.staging.path
         previous = self.previous.path
-        retired = None if previous is None else retired_tree(self.root, previous.name)
         if self.full or previous is None:
             spare, differs = mirror(self.root, self.channel.name, tree), set()
-            retired = None if previous is None else previous.name
         else:
             spare, differs = previous, self.written | set(self.report.deleted)
-        write_spare(self.root, tree.name, spare, differs, retired)
+        write_spare(self.root, tree.name, spare, differs)
 
     def _read_previous(self, path: str) -> bytes:
         if self.previous.path is None:

@@ -37,7 +37,7 @@ from .gates import Gate, gate_fingerprints, load_gates, run_gates
 from .models import ChannelState
 from .richtext import linked_pages
 from .state import FACTS_TIME_FORMAT, ExportState, remove_unused_facts
-from .tree import export_lock, flush, read_published
+from .tree import TrashRemoval, export_lock, flush, read_published
 
 Progress = Callable[[int, int], None]
 # Above this many translation keys, an incremental run streams every article and skips the
@@ -104,6 +104,7 @@ def export_channels(
         routing = routing_inputs(site_roots)
         fingerprints = gate_fingerprints(gates)
         exports: list[ChannelExport] = []
+        trash_removal = None
         try:
             for channel in channels:
                 static = None
@@ -127,6 +128,9 @@ def export_channels(
                     )
                 )
             facts_cache.clear()  # the states that need their facts hold them
+            if not dry_run and not all(export.incremental for export in exports):
+                # A run that renders everything takes long enough to delete old trees meanwhile.
+                trash_removal = TrashRemoval(root)
             languages = {
                 source_language,
                 *(code for channel in channels for code in channel.locales),
@@ -160,6 +164,8 @@ def export_channels(
             for export in exports:
                 if not export.report.published:
                     export.abort()
+            if trash_removal is not None:
+                trash_removal.wait()
     return report
 
 

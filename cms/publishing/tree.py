@@ -7,6 +7,7 @@ Layout inside ``EXPORT_ROOT``::
     web -> .trees/web.k3x9q1     the public path: a symlink, swapped with os.replace
     .web.previous -> .trees/…    the tree published before it, kept for readers still on it
     .state/web.k3x9q1            what that tree was built from (``state.py``), never served
+    .trash/web.8d0c2e            trees no longer kept, being deleted
 
 Each run publishes a new tree: unchanged files keep the inode (and mtime) they had in the
 current tree, changed ones get a new inode, and the manifest is written last; then the symlink
@@ -20,6 +21,10 @@ differ from the current tree are replaced or removed. The spare is two runs old,
 is promised it any more, and renaming it first means nobody reads it half-updated under its
 old name. ``<tree>.spare`` in ``.state`` records which paths of the spare differ from the tree
 (written once they are known); without it, a run starts from an empty folder.
+
+A tree no longer kept is not deleted where the run is: it is renamed into ``.trash`` (one
+rename), and deleted while a later run works, by another process (``TrashRemoval``) during a run
+that renders everything, a few files at a time by incremental runs.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import os
 import re
 import secrets
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -44,6 +50,7 @@ from .state import STATE_DIR, ExportState, read_state
 LOCK_FILE = ".lock"
 FSYNC_ONE_BY_ONE = 256  # files and folders a flush syncs one by one; above, it syncs all
 TREES_DIR = ".trees"
+TRASH_DIR = ".trash"
 MANIFEST = "manifest.json"
 CHANGES = "changes.json"
 
@@ -84,6 +91,7 @@ def prepare_root(root: Path) -> None:
     try:
         root.mkdir(parents=True, exist_ok=True)
         (root / TREES_DIR).mkdir(exist_ok=True)
+        (root / TRASH_DIR).mkdir(exist_ok=True)
     except OSError as exc:
         raise ExportError(f"export folder {root} cannot be created: {exc.strerror}") from exc
     if not os.access(root, os.W_OK | os.X_OK):
@@ -107,6 +115,7 @@ class PublishedTree:
     spare: Spare | None = None
     problem: str | None = None  # why an existing tree could not be used as a base
     sequence: int = 0  # the manifest's
+    before: str | None = None  # name of the tree published before it (readers may be on it)
     _manifest: bytes | None = None
     _journal: bytes | None = None
 
@@ -177,6 +186,8 @@ def read_published(root: Path, channel: str, facts: dict[str, str] | None = None
         return PublishedTree(problem=f"previous export {path} is unreadable ({exc}); rebuilt")
     tree.state = state
     tree.spare = _read_spare(root, channel, path.name)
+    with suppress(OSError):
+        tree.before = os.path.basename(os.readlink(root / f".{channel}.previous"))
     return tree
 
 
@@ -213,22 +224,9 @@ def _read_spare(root: Path, channel: str, tree: str) -> Spare | None:
         return None
 
 
-def retired_tree(root: Path, tree: str) -> str | None:
-    """The tree a ``--full`` run replaced, as long as it has not been deleted completely."""
-    name = _read_spare_record(root, tree).get("retired")
-    return name if isinstance(name, str) and (root / TREES_DIR / name).is_dir() else None
-
-
-def write_spare(
-    root: Path, tree: str, spare: Path, differs: Iterable[str], retired: str | None = None
-) -> None:
-    """Record which paths of ``spare`` differ from ``tree``, so the next run can recycle it.
-
-    ``retired`` names the tree a ``--full`` run replaced: its files share nothing with the
-    newer trees, so deleting it frees thousands of inodes, and incremental runs do it a few
-    files at a time.
-    """
-    record = {"spare": spare.name, "differs": sorted(differs), "retired": retired}
+def write_spare(root: Path, tree: str, spare: Path, differs: Iterable[str]) -> None:
+    """Record which paths of ``spare`` differ from ``tree``, so the next run can recycle it."""
+    record = {"spare": spare.name, "differs": sorted(differs)}
     temporary = root / STATE_DIR / f".{tree}.spare.tmp"
     temporary.write_text(json.dumps(record), encoding="utf-8")
     os.replace(temporary, _spare_path(root, tree))
@@ -366,7 +364,7 @@ class StagingTree:
 
     def discard(self) -> None:
         if self.path is not None:
-            shutil.rmtree(self.path, ignore_errors=True)
+            move_to_trash(self.root, self.path)
 
     def _target(self, relative: str) -> str:
         if self.path is None:
@@ -431,42 +429,86 @@ def mirror(root: Path, channel: str, tree: Path) -> Path:
 
 
 def remove_old_trees(root: Path, channel: str, budget: int | None = None) -> None:
-    """Delete this channel's trees but the current, the previous and the spare one.
+    """Move this channel's trees but the current, the previous and the spare one to the trash.
 
     The previous tree is kept for readers still on it; the spare is the next run's starting
-    point. Also removes what runs killed half-way left behind, and states of trees that are
-    gone. ``budget`` caps how many files of the tree retired by a ``--full`` run this call
-    deletes (an incremental run should not pay for freeing a whole tree); the rest goes on
-    the next calls. Call it holding the lock.
+    point. Also takes away what runs killed half-way left behind, and states of trees that are
+    gone. With a ``budget`` (an incremental run, which should not pay for freeing a whole
+    tree), deletes that many files from the trash; without, the trash is left to the
+    ``TrashRemoval`` of the next run that renders everything. Call it holding the lock.
     """
     keep = set()
     for name in (channel, f".{channel}.previous"):
         with suppress(OSError):
             keep.add(os.path.basename(os.readlink(root / name)))
-    retired = None
     current = root / channel
     if current.is_symlink():
-        current_name = os.path.basename(os.readlink(current))
-        spare = _read_spare(root, channel, current_name)
+        spare = _read_spare(root, channel, os.path.basename(os.readlink(current)))
         if spare is not None:
             keep.add(spare.path.name)
-        retired = retired_tree(root, current_name)
     prefix = f"{channel}."
-    for name in os.listdir(root / TREES_DIR):
-        if not name.startswith(prefix) or name in keep:
-            continue
-        tree = root / TREES_DIR / name
-        if budget is None or name != retired:
-            # What killed runs left shares most files with the trees kept: cheap to delete.
-            shutil.rmtree(tree, ignore_errors=True)
-        elif budget > 0:
-            budget = _delete_some(tree, budget)
+    for name in sorted(os.listdir(root / TREES_DIR)):
+        if name.startswith(prefix) and name not in keep:
+            move_to_trash(root, root / TREES_DIR / name)
     with suppress(FileNotFoundError):
         for name in os.listdir(root / STATE_DIR):
             if name.startswith(prefix) and name.removesuffix(".spare") not in keep:
                 os.unlink(root / STATE_DIR / name)
             elif name.startswith(f".{prefix}") and name.endswith(".tmp"):
                 os.unlink(root / STATE_DIR / name)  # left by a run killed while writing
+    if budget:
+        with suppress(FileNotFoundError):
+            for name in sorted(os.listdir(root / TRASH_DIR)):
+                budget = _delete_some(root / TRASH_DIR / name, budget)
+                if budget <= 0:
+                    break
+
+
+def move_to_trash(root: Path, tree: Path) -> None:
+    """Take ``tree`` out of ``.trees`` in one rename; it is deleted later (see ``TrashRemoval``)."""
+    trash = root / TRASH_DIR
+    try:
+        trash.mkdir(exist_ok=True)
+        os.replace(tree, trash / f"{tree.name}.{secrets.token_hex(4)}")
+    except FileNotFoundError:
+        pass  # already gone
+    except OSError:
+        shutil.rmtree(tree, ignore_errors=True)  # cannot be moved (another file system?)
+
+
+class TrashRemoval:
+    """Deletes what the trash holds now, in another process, while the run goes on.
+
+    Deleting a tree is tens of thousands of unlink calls: done in the run, it would be a third
+    of a full export's time, on one core while the other waits. ``rm`` deletes it on the other
+    core while the run renders; ``wait`` is called before the lock is released, so one run's
+    deletion never outlives it. What a run adds to the trash waits for the next one.
+    """
+
+    def __init__(self, root: Path) -> None:
+        try:
+            names = sorted(os.listdir(root / TRASH_DIR))
+        except FileNotFoundError:
+            names = []
+        self._paths = [str(root / TRASH_DIR / name) for name in names]
+        self._process: subprocess.Popen | None = None
+        rm = shutil.which("rm")
+        if self._paths and rm is not None:  # without rm, wait() deletes them itself
+            with suppress(OSError):
+                self._process = subprocess.Popen(  # noqa: S603 - our own paths, no shell
+                    [rm, "-rf", "--", *self._paths],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+
+    def wait(self) -> None:
+        """Wait for the deletion to finish (or do it here when ``rm`` could not be started)."""
+        if self._process is not None:
+            self._process.wait()
+        for path in self._paths:
+            if os.path.lexists(path):
+                shutil.rmtree(path, ignore_errors=True)
 
 
 def _delete_some(folder: str | Path, budget: int) -> int:

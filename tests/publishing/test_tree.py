@@ -194,3 +194,84 @@ def test_a_run_that_writes_many_files_syncs_once(bilingual, export_root, monkeyp
 
     # One sync for both channels; then each switch makes its new link durable.
     assert calls == {"sync": 1, "fsync": 2}
+
+
+def trash_of(root):
+    trash = root / tree.TRASH_DIR
+    return sorted(path.name for path in trash.iterdir()) if trash.exists() else []
+
+
+def files_below(folder):
+    return sum(len(files) for _folder, _folders, files in os.walk(folder))
+
+
+def test_trees_no_longer_kept_go_to_the_trash_and_the_next_full_run_deletes_them(
+    bilingual, export_root
+):
+    export_channels(["web"])
+    export_channels(["web"], full=True)
+    kept = trees_of(export_root, "web")
+    assert len(kept) == 3  # current, previous, and the mirror the next run starts from
+
+    export_channels(["web"], full=True)  # the first full run's tree is no longer kept
+
+    assert len(trees_of(export_root, "web")) == 3
+    first_garbage = trash_of(export_root)
+    assert first_garbage and all(name.startswith("web.") for name in first_garbage)
+
+    export_channels(["web"], full=True)
+
+    # What was in the trash when the run started is gone; what it retired waits for the next.
+    assert not set(first_garbage) & set(trash_of(export_root))
+    assert trash_of(export_root)
+    verify_tree(export_root, "web")
+
+
+def inodes_below(folder):
+    return {
+        os.path.join(path, name): os.stat(os.path.join(path, name)).st_ino
+        for path, _folders, files in os.walk(folder)
+        for name in files
+    }
+
+
+def test_a_full_run_keeps_the_previous_tree_whole_until_it_switches(
+    bilingual, export_root, monkeypatch
+):
+    export_channels(["web"])
+    edit_title(bilingual["ko"]["thread-lifting"], "실리프팅 안내")
+    export_channels(["web"])  # incremental: its spare is the tree readers may still be on
+    previous = (export_root / ".web.previous").resolve()
+    before = inodes_below(previous)
+    assert len(before) == len(verify_tree(export_root, "web")["files"]) + 1  # and the manifest
+    at_switch = []
+    switch = tree.StagingTree.switch
+
+    def checking_switch(self):
+        at_switch.append(inodes_below(previous))
+        switch(self)
+
+    monkeypatch.setattr(tree.StagingTree, "switch", checking_switch)
+
+    export_channels(["web"], full=True)
+
+    assert at_switch == [before]
+    assert not previous.exists()  # after the switch, in the trash
+    assert any(name.startswith(previous.name) for name in trash_of(export_root))
+    verify_tree(export_root, "web")
+
+
+def test_incremental_runs_delete_the_trash_a_few_files_at_a_time(bilingual, export_root):
+    export_channels(["web"])
+    export_channels(["web"], full=True)
+    export_channels(["web"], full=True)
+    before = files_below(export_root / tree.TRASH_DIR)
+    assert before > 4
+    retired = files_below((export_root / ".web.previous").resolve())  # garbage after the run
+
+    edit_title(bilingual["ko"]["thread-lifting"], "실리프팅 안내")
+    report = export_channels(["web"]).channels[0]
+
+    budget = len(report.written) + len(report.deleted)
+    assert 0 < budget < before
+    assert files_below(export_root / tree.TRASH_DIR) == before + retired - budget
