@@ -49,7 +49,6 @@ from .tree import (
     PublishedTree,
     StagingTree,
     mirror,
-    move_to_trash,
     read_published,
     remove_old_trees,
     write_spare,
@@ -87,7 +86,26 @@ class ChannelReport:
             Skip(record.language, record.slug, record.reason)
             for record in map(SkipRecord.parse, self.carried_skips)
         ]
-        return sorted(skips, key=lambda skip: (skip.language, skip.slug))
+        return sorted(skips, key=lambda skip: (skip.language, skip.slug, skip.reason))
+
+
+@dataclass
+class RenderedPart:
+    """What a worker process rendered for one channel, for the parent to merge (``workers.py``).
+
+    The documents themselves are already in the staging tree; this is what finishing the run
+    needs to know about them.
+    """
+
+    spilled: list[tuple[str, str, bytes]]  # index entries and manifest members (``Spill``)
+    groups: list[GroupRecord]
+    skips: list[SkipRecord]
+    new_skips: list[Skip]
+    changes: list[Change]
+    written: list[str]  # the report's: new or changed documents
+    staged: list[str]  # paths given new content
+    unchanged: int
+    pending: tuple[list[str], list[str]] | None  # to flush (``StagingTree.take_pending``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,16 +173,15 @@ class ChannelExport:
         self.stale: set[str] | None = None  # the groups an incremental run renders
         self.staging = None
         if not dry_run:
-            spare = self.previous.spare
-            if full and spare is not None:
-                # A full run gives every file a new inode: recycling the spare would only add
-                # an unlink per file. Unless readers may still be on it (it is the previous
-                # tree), it goes now, deleted while this run renders.
-                if spare.path.name != self.previous.before:
-                    move_to_trash(root, spare.path)
-                spare = None
+            # A full run gives every file a new inode: recycling the spare would only add an
+            # unlink per file. It starts from an empty folder; the spare goes to the trash once
+            # the run has published (a failed run leaves it to the next).
             self.staging = StagingTree(
-                root, channel.name, fsync=fsync, current=self.previous.path, spare=spare
+                root,
+                channel.name,
+                fsync=fsync,
+                current=self.previous.path,
+                spare=None if full else self.previous.spare,
             )
         self.documents: list[_Document] = []
         self.groups: list[GroupRecord] = []
@@ -250,6 +267,50 @@ class ChannelExport:
             }
             paths = tuple(document.path for document in kept)
             self.groups.append(GroupRecord(key, paths, tuple(sorted(depends_on))))
+
+    # Rendering in several processes (a rebuild only, see workers.py)
+
+    def start_part(self) -> None:
+        """In a worker process: collect from here on what the parent must merge.
+
+        The spill's temporary files are the parent's too (inherited descriptors): the worker
+        gets its own.
+        """
+        if self._spill is None:
+            raise ExportError("only a rebuild is rendered in several processes")
+        self._spill = Spill()
+        self.groups, self.skips, self.changes, self.written = [], [], [], set()
+        self.report = ChannelReport(self.channel.name)
+        if self.staging is not None:
+            self.staging.take_pending()
+
+    def take_part(self) -> RenderedPart:
+        """In a worker process: what it rendered, for ``merge_part`` in the parent."""
+        return RenderedPart(
+            spilled=self._spill.items(),
+            groups=self.groups,
+            skips=self.skips,
+            new_skips=self.report.new_skips,
+            changes=self.changes,
+            written=self.report.written,
+            staged=sorted(self.written),
+            unchanged=self.report.unchanged,
+            pending=None if self.staging is None else self.staging.take_pending(),
+        )
+
+    def merge_part(self, part: RenderedPart) -> None:
+        """Take in what a worker process rendered, as if this process had rendered it."""
+        for kind, key, data in part.spilled:
+            self._spill.add(kind, key, data)
+        self.groups.extend(part.groups)
+        self.skips.extend(part.skips)
+        self.report.new_skips.extend(part.new_skips)
+        self.changes.extend(part.changes)
+        self.report.written.extend(part.written)
+        self.written.update(part.staged)
+        self.report.unchanged += part.unchanged
+        if self.staging is not None:
+            self.staging.add_pending(part.pending)
 
     def _add_article(self, path: str, data: bytes, header: dict[str, Any]) -> None:
         sha256, size = sha256_hex(data), len(data)

@@ -139,15 +139,13 @@ class PageDirectory:
         roots = site_roots if site_roots is not None else load_site_roots()
         return cls(entries, roots, visibility, prefixes)
 
-    def article_count(self, languages: set[str]) -> int:
-        """How many articles (translation keys) have a visible page in one of ``languages``."""
-        return len(
-            {
-                entry.translation_key
-                for entry in self.entries.values()
-                if entry.is_article and entry.language in languages
-            }
-        )
+    def article_keys(self, languages: set[str]) -> set[str]:
+        """The translation keys of the articles with a visible page in one of ``languages``."""
+        return {
+            entry.translation_key
+            for entry in self.entries.values()
+            if entry.is_article and entry.language in languages
+        }
 
     def visible_filter(self) -> Q:
         """The same visibility rule, for queries that load full pages."""

@@ -31,13 +31,21 @@ from .channels import Channel, load_channels
 from .directory import PageDirectory, Visibility, load_site_roots
 from .documents import GroupRenderer
 from .errors import ExportError
-from .facts import FactChanges, colliding_keys, compare_facts, contested_slugs, load_facts
+from .facts import (
+    FactChanges,
+    colliding_keys,
+    compare_facts,
+    contested_keys,
+    contested_slugs,
+    load_facts,
+)
 from .fingerprint import digest, routing_inputs, static_fingerprint
 from .gates import Gate, gate_fingerprints, load_gates, run_gates
 from .models import ChannelState
 from .richtext import linked_pages
 from .state import FACTS_TIME_FORMAT, ExportState, remove_unused_facts
 from .tree import TrashRemoval, export_lock, flush, read_published
+from .workers import Advance, KeyRange, Workers, can_fork, plan_shares, process_count
 
 Progress = Callable[[int, int], None]
 # Above this many translation keys, an incremental run streams every article and skips the
@@ -52,6 +60,7 @@ class ExportReport:
 
     dry_run: bool
     channels: list[ChannelReport] = field(default_factory=list)
+    processes: int = 1  # that rendered the articles (see workers.py)
 
 
 def select_channels(channels: dict[str, Channel], names: Sequence[str] | None) -> list[Channel]:
@@ -143,7 +152,7 @@ def export_channels(
                 if state is not None and state.routing == routing_digest:
                     prefixes.update(state.prefixes)
             with _setup_objects_frozen():
-                directory = _render(
+                directory, report.processes = _render(
                     exports, gates, visibility, site_roots, prefixes, languages, keys, progress
                 )
                 staged = []
@@ -240,43 +249,119 @@ def _render(
     languages: set[str],
     keys: set[str] | None,
     progress: Progress | None,
-) -> PageDirectory:
-    """Render the articles (those of ``keys``, or all) for every channel; return the directory."""
-    source_language = settings.TRANSLATION_SOURCE_LOCALE
+) -> tuple[PageDirectory, int]:
+    """Render the articles (those of ``keys``, or all) for every channel.
+
+    Returns the page directory and how many processes rendered.
+    """
     # Gates see pages in batches; without gates, groups are rendered as they stream in, so the
     # articles being read at any moment are one group, not a batch.
     batch_size = settings.EXPORT_BATCH_SIZE if gates else 1
     if keys is not None and not keys:  # nothing changed: nothing to read
-        batches, total = [], 0
-        directory = PageDirectory({}, site_roots, visibility, prefixes)
-    elif keys is not None and len(keys) * len(languages) <= settings.EXPORT_BATCH_SIZE:
+        return PageDirectory({}, site_roots, visibility, prefixes), 1
+    if keys is not None and len(keys) * len(languages) <= settings.EXPORT_BATCH_SIZE:
         # A few articles changed: read them first, then load only the part of the page tree
         # they need (their own groups and the pages they link to).
-        batches = [
-            [
-                group
-                for batch in iter_article_batches(visibility, languages, batch_size, keys)
-                for group in batch
-            ]
+        groups = [
+            group
+            for batch in iter_article_batches(visibility, languages, batch_size, keys)
+            for group in batch
         ]
-        linked = {page_id for group in batches[0] for page_id in _links_of(group)}
+        linked = {page_id for group in groups for page_id in _links_of(group)}
         directory = PageDirectory.load(
             visibility, keys=keys, page_ids=linked, site_roots=site_roots, prefixes=prefixes
         )
-        total = len(batches[0])
-    else:
-        directory = PageDirectory.load(visibility, site_roots=site_roots, prefixes=prefixes)
-        if keys is None:
-            contested = contested_slugs(visibility, languages)
-            for export in exports:
-                if not export.incremental:
-                    export.contested = contested
-        total = directory.article_count(languages) if keys is None else len(keys)
+        tally = _Tally(progress, len(groups))
+        _render_batches(exports, gates, directory, [groups], tally.advance)
+        tally.report(final=True)
+        return directory, 1
+    directory = PageDirectory.load(visibility, site_roots=site_roots, prefixes=prefixes)
+    contested: set[str] = set()
+    if keys is None:
+        contested = contested_slugs(visibility, languages)
+        for export in exports:
+            if not export.incremental:
+                export.contested = contested
+    article_keys = directory.article_keys(languages) if keys is None else keys
+    tally = _Tally(progress, len(article_keys))
+    shares = [(None, None)]
+    if keys is None and can_fork(exports):
+        shares = plan_shares(article_keys, process_count())
+    if len(shares) == 1:
         listed = keys if keys is not None and len(keys) <= KEY_FILTER_LIMIT else None
         batches = iter_article_batches(visibility, languages, batch_size, listed)
-    done = reported = 0
-    if progress:
-        progress(done, total)
+        _render_batches(exports, gates, directory, batches, tally.advance)
+        tally.report(final=True)
+        return directory, 1
+
+    def share_of(key_range: KeyRange) -> Callable[[Advance], None]:
+        def render(advance: Advance) -> None:
+            batches = iter_article_batches(visibility, languages, batch_size, key_range=key_range)
+            # Who gets a contested path depends on the order: those are the parent's.
+            uncontested = (
+                [group for group in batch if not _has_slug(group, contested)] for batch in batches
+            )
+            _render_batches(exports, gates, directory, uncontested, advance)
+
+        return render
+
+    workers = Workers(len(shares) - 1)
+    try:
+        workers.start([share_of(share) for share in shares[1:]], exports, directory)
+        tally.others = workers.done
+        batches = iter_article_batches(visibility, languages, batch_size, key_range=shares[0])
+        _render_batches(exports, gates, directory, batches, tally.advance)
+        # The contested articles of the other ranges, after the first range's: in key order.
+        others = {
+            key
+            for key in contested_keys(visibility, languages, contested)
+            if not _in_range(key, shares[0])
+        }
+        if others:
+            batches = iter_article_batches(visibility, languages, batch_size, sorted(others))
+            _render_batches(exports, gates, directory, batches, tally.advance)
+        workers.finish(exports, directory, waiting=tally.report)
+        tally.report(final=True)
+    finally:
+        workers.stop()
+    return directory, len(shares)
+
+
+class _Tally:
+    """Reports progress over the articles rendered, here and in worker processes."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress = progress
+        self.total = total
+        self.done = 0  # rendered by this process
+        self.others: Callable[[], int] = lambda: 0  # by the workers
+        self.reported = 0
+        if progress is not None:
+            progress(0, total)
+
+    def advance(self, count: int) -> None:
+        self.done += count
+        self.report()
+
+    def report(self, *, final: bool = False) -> None:
+        """Report if there is enough news (or anything new, ``final``ly)."""
+        if self.progress is None:
+            return
+        done = min(self.done + self.others(), self.total)
+        if done - self.reported >= PROGRESS_STEP or (done > self.reported and final):
+            self.progress(done, self.total)
+            self.reported = done
+
+
+def _render_batches(
+    exports: list[ChannelExport],
+    gates: list[tuple[str, Gate]],
+    directory: PageDirectory,
+    batches: Iterable[list[ArticleGroup]],
+    advance: Callable[[int], None],
+) -> None:
+    """Show each batch to the gates, then render its groups for every channel that wants them."""
+    source_language = settings.TRANSLATION_SOURCE_LOCALE
     locales: dict[str, Locale] = {}
     for batch in batches:
         batch = [group for group in batch if any(e.wants(group.translation_key) for e in exports)]
@@ -289,13 +374,16 @@ def _render(
             for export in exports:
                 if export.wants(group.translation_key):
                     export.add(group, renderer, directory, blocked)
-        done += len(batch)
-        if progress and (done - reported >= PROGRESS_STEP or done >= total):
-            progress(min(done, total), total)
-            reported = done
-    if progress and reported < min(done, total):
-        progress(min(done, total), total)
-    return directory
+        advance(len(batch))
+
+
+def _has_slug(group: ArticleGroup, slugs: set[str]) -> bool:
+    return bool(slugs) and any(page.slug in slugs for page in group.pages.values())
+
+
+def _in_range(key: str, key_range: KeyRange) -> bool:
+    low, high = key_range
+    return (low is None or key >= low) and (high is None or key < high)
 
 
 def _links_of(group: ArticleGroup) -> Iterable[int]:

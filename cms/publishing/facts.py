@@ -163,3 +163,17 @@ def contested_slugs(visibility: Visibility, languages: Iterable[str]) -> set[str
         .filter(articles__gt=1)
         .values_list("slug", flat=True)
     )
+
+
+def contested_keys(visibility: Visibility, languages: Iterable[str], slugs: set[str]) -> set[str]:
+    """The translation keys of the articles with one of ``slugs`` (one query; none for none)."""
+    if not slugs:
+        return set()
+    rows = (
+        ArticlePage.objects.filter(visibility.filter())
+        .filter(locale__language_code__in=sorted(set(languages)), slug__in=sorted(slugs))
+        .order_by()
+        .values_list(Cast("translation_key", output_field=CharField()), flat=True)
+        .distinct()
+    )
+    return {canonical_key(key) for key in rows}

@@ -77,6 +77,24 @@ class Spill:
         result.seek(0)
         return result
 
+    def items(self) -> list[tuple[str, str, bytes]]:
+        """Every entry as ``(kind, key, data)``, in the order added; empties the spill.
+
+        For a worker process handing what it rendered to the parent (``workers.py``).
+        """
+        items = []
+        for kind in list(self._keys):
+            keys, places = self._keys.pop(kind), self._places.pop(kind)
+            spill = self._files.pop(kind)
+            spill.flush()
+            data = os.pread(spill.fileno(), places[-2] + places[-1], 0)
+            spill.close()
+            items.extend(
+                (kind, key, data[places[2 * i] : places[2 * i] + places[2 * i + 1]])
+                for i, key in enumerate(keys)
+            )
+        return items
+
     def close(self) -> None:
         for spill in self._files.values():
             spill.close()

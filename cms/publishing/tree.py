@@ -115,7 +115,6 @@ class PublishedTree:
     spare: Spare | None = None
     problem: str | None = None  # why an existing tree could not be used as a base
     sequence: int = 0  # the manifest's
-    before: str | None = None  # name of the tree published before it (readers may be on it)
     _manifest: bytes | None = None
     _journal: bytes | None = None
 
@@ -186,8 +185,6 @@ def read_published(root: Path, channel: str, facts: dict[str, str] | None = None
         return PublishedTree(problem=f"previous export {path} is unreadable ({exc}); rebuilt")
     tree.state = state
     tree.spare = _read_spare(root, channel, path.name)
-    with suppress(OSError):
-        tree.before = os.path.basename(os.readlink(root / f".{channel}.previous"))
     return tree
 
 
@@ -361,6 +358,29 @@ class StagingTree:
         if self._dirty_files is None:
             return None
         return [*self._dirty_files, *sorted(self._dirty_folders)]
+
+    def take_pending(self) -> tuple[list[str], list[str]] | None:
+        """Files and folders changed since the last flush (None: too many), forgotten here.
+
+        A worker process hands them to the parent, whose flush then covers them too.
+        """
+        pending = None
+        if self._dirty_files is not None:
+            pending = (self._dirty_files, sorted(self._dirty_folders))
+        self._dirty_files, self._dirty_folders = [], set()
+        return pending
+
+    def add_pending(self, pending: tuple[list[str], list[str]] | None) -> None:
+        """Note what another process changed in this tree (``take_pending``) for the next flush."""
+        self.flushed = False
+        if pending is None or self._dirty_files is None:
+            self._dirty_files, self._dirty_folders = None, set()
+            return
+        files, folders = pending
+        for path in files:
+            self._changed(path, file=True)
+        for folder in folders:
+            self._changed(os.path.join(folder, ""))  # notes the folder itself
 
     def discard(self) -> None:
         if self.path is not None:

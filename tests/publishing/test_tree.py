@@ -84,7 +84,7 @@ def published_title(root) -> str:
     return read_json(root, "web", "ko/articles/thread-lifting.json")["title"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_run_killed_at_any_step_leaves_a_complete_export(bilingual, export_root, tmp_path):
     export_channels(["web"])
     page = bilingual["ko"]["thread-lifting"]

@@ -1,0 +1,225 @@
+"""Render a rebuild's translation groups in several processes, a core each.
+
+A rebuild renders every article, and rendering is CPU work for one Python process: on a
+machine with several cores the others would wait. So a rebuild of a large site forks once
+everything the run shares is loaded (the channels, the current trees, the page directory,
+the staging trees). The translation keys are cut into ranges of about as many articles each;
+every worker streams its range from the database over its own connection, runs the gates on
+it and writes its documents into the same staging trees, then sends the parent what finishing
+the run needs (``builder.RenderedPart``: index entries, manifest members, group and skip
+records, journal changes). The parent renders the first range meanwhile, then merges.
+
+The result is byte for byte what one process writes: everything the run publishes is sorted,
+and who gets a path that several articles claim depends on the order they are rendered in,
+so the articles with a contested slug are all rendered by the parent, in key order.
+
+Only a rebuild without a spare to recycle forks (a ``--full`` run, a first export): an
+incremental run renders a few groups, and a recycled staging tree is only created once the
+run knows it will publish. A process that runs threads, or sits inside a database
+transaction that a new connection would not see, renders alone.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import pickle
+import select
+import signal
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+
+from .builder import ChannelExport, RenderedPart
+from .directory import PageDirectory
+from .errors import ExportError
+
+KeyRange = tuple[str | None, str | None]  # first key (included), last (excluded); None: open
+Advance = Callable[[int], None]  # "this many more articles rendered"
+# Fewer articles than this per process, and starting a worker costs more than it saves.
+PROCESS_MIN_ARTICLES = 250
+POLL_SECONDS = 0.25  # how often the parent reports progress while it waits for its workers
+
+# Database connections a worker inherited: never used, never closed (closing a socket shared
+# with the parent would end the parent's session), dropped only by os._exit.
+_inherited: list[Any] = []
+
+
+def process_count() -> int:
+    """How many processes a rebuild may use: ``EXPORT_PROCESSES``, else the machine's cores."""
+    configured = getattr(settings, "EXPORT_PROCESSES", None)
+    return max(1, int(configured) if configured else os.cpu_count() or 1)
+
+
+def plan_shares(keys: Iterable[str], processes: int) -> list[KeyRange]:
+    """Cut the sorted translation ``keys`` into up to ``processes`` ranges of about as many
+    articles each (``PROCESS_MIN_ARTICLES`` at least); one open range means one process."""
+    ordered = sorted(set(keys))
+    count = min(processes, len(ordered) // PROCESS_MIN_ARTICLES)
+    if count < 2:
+        return [(None, None)]
+    cuts = [ordered[len(ordered) * index // count] for index in range(1, count)]
+    return list(zip([None, *cuts], [*cuts, None], strict=True))
+
+
+def can_fork(exports: Sequence[ChannelExport]) -> bool:
+    """Whether this run may render in worker processes (see the module's docstring)."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return False
+    for export in exports:
+        if export.incremental or (export.staging is not None and export.staging.recycled):
+            return False
+    for connection in connections.all(initialized_only=True):
+        if connection.in_atomic_block and not _private_copy(connection):
+            return False
+    return True
+
+
+def _private_copy(connection: Any) -> bool:
+    """An in-memory SQLite database: a forked process has its own copy of it, as it was."""
+    return connection.vendor == "sqlite" and connection.is_in_memory_db()
+
+
+@dataclass
+class _Worker:
+    pid: int
+    reader: int  # the pipe the worker sends its result through
+    received: bytearray
+
+
+class Workers:
+    """Worker processes rendering ranges of a rebuild; the parent merges what they send."""
+
+    def __init__(self, count: int) -> None:
+        # One counter per worker, in memory shared with it: articles rendered so far.
+        self._count = count
+        self._counters = mmap.mmap(-1, 8 * max(count, 1))
+        self._workers: list[_Worker] = []
+
+    def start(self, jobs: Sequence[Callable[[Advance], None]], exports, directory) -> None:
+        """Fork one worker per job; ``job(advance)`` renders the worker's range."""
+        for staging in (export.staging for export in exports if export.staging is not None):
+            staging.create()  # one tree per channel, shared: created before the fork
+        for index, job in enumerate(jobs):
+            reader, writer = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the worker: never returns
+                os.close(reader)
+                _work(job, index, self._counters, exports, directory, writer)
+            os.close(writer)
+            self._workers.append(_Worker(pid, reader, bytearray()))
+
+    def done(self) -> int:
+        """Articles the workers have rendered so far."""
+        return sum(
+            int.from_bytes(self._counters[8 * i : 8 * i + 8], "little") for i in range(self._count)
+        )
+
+    def finish(
+        self,
+        exports: Sequence[ChannelExport],
+        directory: PageDirectory,
+        waiting: Callable[[], None] = lambda: None,
+    ) -> None:
+        """Wait for every worker and merge what it rendered; ``waiting()`` runs meanwhile.
+
+        Raises ``ExportError`` naming what failed in a worker.
+        """
+        while self._workers:
+            result = self._receive(self._workers[0], waiting)
+            if result[0] == "error":
+                _kind, message = result
+                raise ExportError(message)
+            _kind, parts, prefixes = result
+            for export, part in zip(exports, parts, strict=True):
+                export.merge_part(part)
+            directory.prefixes.update(prefixes)
+        self._workers = []
+
+    def stop(self) -> None:
+        """End the workers still running (the run failed) and reap them all."""
+        for worker in self._workers:
+            os.close(worker.reader)
+            try:
+                os.kill(worker.pid, signal.SIGKILL)
+                os.waitpid(worker.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        self._workers = []
+        self._counters.close()
+
+    def _receive(self, worker: _Worker, waiting: Callable[[], None]) -> tuple:
+        while True:
+            ready, _, _ = select.select([worker.reader], [], [], POLL_SECONDS)
+            if not ready:
+                waiting()
+                continue
+            chunk = os.read(worker.reader, 1 << 20)
+            if not chunk:
+                break
+            worker.received += chunk
+        os.close(worker.reader)
+        _pid, status = os.waitpid(worker.pid, 0)
+        self._workers.remove(worker)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0 or not worker.received:
+            return ("error", f"an export worker process ended with status {code}")
+        return pickle.loads(worker.received)  # noqa: S301 - our own child, through a pipe
+
+
+def _work(
+    job: Callable[[Advance], None],
+    index: int,
+    counters: mmap.mmap,
+    exports: Sequence[ChannelExport],
+    directory: PageDirectory,
+    writer: int,
+) -> None:
+    """The worker process: render, send the parts, exit without running the parent's exits."""
+    code = 0
+    try:
+        done = 0
+
+        def advance(count: int) -> None:
+            nonlocal done
+            done += count
+            counters[8 * index : 8 * index + 8] = done.to_bytes(8, "little")
+
+        _use_own_connections()
+        for export in exports:
+            export.start_part()
+        job(advance)
+        parts: list[RenderedPart] = [export.take_part() for export in exports]
+        payload = pickle.dumps(("ok", parts, directory.prefixes), pickle.HIGHEST_PROTOCOL)
+    except BaseException as exc:  # reported to the parent, which raises
+        if isinstance(exc, ExportError):
+            message = str(exc)
+        else:
+            message = "an export worker process failed:\n" + "".join(
+                traceback.format_exception(exc)
+            )
+        payload = pickle.dumps(("error", message))
+    try:
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(writer, view) :]
+        os.close(writer)
+        connections.close_all()  # the worker's own connections
+    except BaseException:  # nothing left to tell the parent with
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _use_own_connections() -> None:
+    """Leave the parent's database connections to the parent; open new ones when needed."""
+    for connection in connections.all(initialized_only=True):
+        if connection.connection is None or _private_copy(connection):
+            continue
+        _inherited.append(connection.connection)
+        connection.connection = None
