@@ -97,7 +97,7 @@ class RenderedPart:
     needs to know about them.
     """
 
-    spilled: list[tuple[str, str, bytes]]  # index entries and manifest members (``Spill``)
+    spilled: dict[str, tuple[list[str], array, bytes]]  # index entries, manifest members
     groups: list[GroupRecord]
     skips: list[SkipRecord]
     new_skips: list[Skip]
@@ -287,7 +287,7 @@ class ChannelExport:
     def take_part(self) -> RenderedPart:
         """In a worker process: what it rendered, for ``merge_part`` in the parent."""
         return RenderedPart(
-            spilled=self._spill.items(),
+            spilled=self._spill.export(),
             groups=self.groups,
             skips=self.skips,
             new_skips=self.report.new_skips,
@@ -300,8 +300,7 @@ class ChannelExport:
 
     def merge_part(self, part: RenderedPart) -> None:
         """Take in what a worker process rendered, as if this process had rendered it."""
-        for kind, key, data in part.spilled:
-            self._spill.add(kind, key, data)
+        self._spill.absorb(part.spilled)
         self.groups.extend(part.groups)
         self.skips.extend(part.skips)
         self.report.new_skips.extend(part.new_skips)

@@ -77,23 +77,38 @@ class Spill:
         result.seek(0)
         return result
 
-    def items(self) -> list[tuple[str, str, bytes]]:
-        """Every entry as ``(kind, key, data)``, in the order added; empties the spill.
+    def export(self) -> dict[str, tuple[list[str], array, bytes]]:
+        """Every kind's keys, entry lengths and entries (one string of bytes), in the order
+        added; empties the spill. ``absorb`` adds them to another spill.
 
-        For a worker process handing what it rendered to the parent (``workers.py``).
+        For a worker process handing what it rendered to the parent (``workers.py``): compact,
+        not an object per entry, so the parent's memory does not grow with the articles.
         """
-        items = []
+        exported = {}
         for kind in list(self._keys):
             keys, places = self._keys.pop(kind), self._places.pop(kind)
             spill = self._files.pop(kind)
             spill.flush()
             data = os.pread(spill.fileno(), places[-2] + places[-1], 0)
             spill.close()
-            items.extend(
-                (kind, key, data[places[2 * i] : places[2 * i] + places[2 * i + 1]])
-                for i, key in enumerate(keys)
-            )
-        return items
+            exported[kind] = (keys, places[1::2], data)
+        return exported
+
+    def absorb(self, exported: dict[str, tuple[list[str], array, bytes]]) -> None:
+        """Add the entries another spill exported (``export``), after those already here."""
+        for kind, (keys, lengths, data) in exported.items():
+            if not keys:
+                continue
+            spill = self._files.get(kind)
+            if spill is None:
+                spill = self._files[kind] = tempfile.TemporaryFile()  # noqa: SIM115 - see close()
+            places = self._places.setdefault(kind, array("q"))
+            offset = places[-2] + places[-1] if places else 0
+            for length in lengths:
+                places.extend((offset, length))
+                offset += length
+            spill.write(data)
+            self._keys.setdefault(kind, []).extend(keys)
 
     def close(self) -> None:
         for spill in self._files.values():
