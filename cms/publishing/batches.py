@@ -29,6 +29,7 @@ from cms.articles.models import ArticlePage
 
 from .directory import Visibility, canonical_key
 
+ROWS_PER_FETCH = 100
 COLUMNS = (
     "id",
     "_key",
@@ -148,7 +149,9 @@ def iter_article_batches(
     )
     batch: list[ArticleGroup] = []
     size = 0
-    chunk_size = min(max(batch_size, 100), 500)
+    # Rows are read a hundred at a time: their bodies, as text, wait in memory beside the
+    # batch being decoded.
+    chunk_size = ROWS_PER_FETCH
     if connections[rows.db].vendor == "sqlite":
         stream = _in_pages(rows, chunk_size)
     else:
@@ -181,19 +184,25 @@ def _in_pages(rows: QuerySet, page_size: int) -> Iterator[tuple]:
     start the next page, so no group is split.
     """
     start = None
-    while True:
+    more = True
+    while more:
         remaining = rows if start is None else rows.filter(translation_key__gte=UUID(start))
         page = list(remaining[:page_size])
-        if len(page) < page_size:
-            yield from page
-            return
-        last = page[-1][1]
-        complete = [row for row in page if row[1] != last]
-        if not complete:  # one group fills the page: take a bigger one
-            page_size *= 2
-            continue
-        yield from complete
-        start = canonical_key(last)
+        more = len(page) == page_size
+        if more:
+            last = page[-1][1]
+            held_back = len(page)
+            while held_back and page[held_back - 1][1] == last:
+                held_back -= 1
+            if not held_back:  # one group fills the page: take a bigger one
+                page_size *= 2
+                continue
+            del page[held_back:]  # read again, whole, by the next query
+            start = canonical_key(last)
+        # Handed over one by one and let go of: a body is held once, decoded, not twice.
+        page.reverse()
+        while page:
+            yield page.pop()
 
 
 def _content(row: tuple, key: str) -> PageContent:

@@ -97,7 +97,8 @@ class RenderedPart:
     needs to know about them.
     """
 
-    spilled: dict[str, tuple[list[str], array, bytes]]  # index entries, manifest members
+    # Index entries and manifest members, in the worker's result file (``Spill.export``).
+    spilled: dict[str, tuple[list[str], array, int]]
     groups: list[GroupRecord]
     skips: list[SkipRecord]
     new_skips: list[Skip]
@@ -284,10 +285,13 @@ class ChannelExport:
         if self.staging is not None:
             self.staging.take_pending()
 
-    def take_part(self) -> RenderedPart:
-        """In a worker process: what it rendered, for ``merge_part`` in the parent."""
+    def take_part(self, result: BinaryIO) -> RenderedPart:
+        """In a worker process: what it rendered, for ``merge_part`` in the parent.
+
+        Index entries and manifest members go to the file ``result``.
+        """
         return RenderedPart(
-            spilled=self._spill.export(),
+            spilled=self._spill.export(result),
             groups=self.groups,
             skips=self.skips,
             new_skips=self.report.new_skips,
@@ -298,9 +302,12 @@ class ChannelExport:
             pending=None if self.staging is None else self.staging.take_pending(),
         )
 
-    def merge_part(self, part: RenderedPart) -> None:
-        """Take in what a worker process rendered, as if this process had rendered it."""
-        self._spill.absorb(part.spilled)
+    def merge_part(self, part: RenderedPart, result: int) -> None:
+        """Take in what a worker process rendered, as if this process had rendered it.
+
+        ``result`` is the descriptor of the file the worker wrote its part to.
+        """
+        self._spill.absorb(part.spilled, result)
         self.groups.extend(part.groups)
         self.skips.extend(part.skips)
         self.report.new_skips.extend(part.new_skips)

@@ -297,7 +297,7 @@ def _render(
     def share_of(key_range: KeyRange) -> Callable[[Advance], None]:
         def render(advance: Advance) -> None:
             batches = iter_article_batches(visibility, languages, batch_size, key_range=key_range)
-            # Who gets a contested path depends on the order: those are the parent's.
+            # Who gets a contested path depends on the order: those are rendered by the parent.
             uncontested = (
                 [group for group in batch if not _has_slug(group, contested)] for batch in batches
             )
@@ -305,20 +305,15 @@ def _render(
 
         return render
 
-    workers = Workers(len(shares) - 1)
+    workers = Workers(len(shares))
     try:
-        workers.start([share_of(share) for share in shares[1:]], exports, directory)
+        workers.start([share_of(share) for share in shares], exports, directory)
         tally.others = workers.done
-        batches = iter_article_batches(visibility, languages, batch_size, key_range=shares[0])
-        _render_batches(exports, gates, directory, batches, tally.advance)
-        # The contested articles of the other ranges, after the first range's: in key order.
-        others = {
-            key
-            for key in contested_keys(visibility, languages, contested)
-            if not _in_range(key, shares[0])
-        }
-        if others:
-            batches = iter_article_batches(visibility, languages, batch_size, sorted(others))
+        # Meanwhile, here: the articles with a contested slug, in key order. This process
+        # renders nothing else, so its memory holds what the run collects, not batches too.
+        claimed = contested_keys(visibility, languages, contested)
+        if claimed:
+            batches = iter_article_batches(visibility, languages, batch_size, sorted(claimed))
             _render_batches(exports, gates, directory, batches, tally.advance)
         workers.finish(exports, directory, waiting=tally.report)
         tally.report(final=True)
@@ -379,11 +374,6 @@ def _render_batches(
 
 def _has_slug(group: ArticleGroup, slugs: set[str]) -> bool:
     return bool(slugs) and any(page.slug in slugs for page in group.pages.values())
-
-
-def _in_range(key: str, key_range: KeyRange) -> bool:
-    low, high = key_range
-    return (low is None or key >= low) and (high is None or key < high)
 
 
 def _links_of(group: ArticleGroup) -> Iterable[int]:

@@ -77,26 +77,28 @@ class Spill:
         result.seek(0)
         return result
 
-    def export(self) -> dict[str, tuple[list[str], array, bytes]]:
-        """Every kind's keys, entry lengths and entries (one string of bytes), in the order
-        added; empties the spill. ``absorb`` adds them to another spill.
+    def export(self, into: BinaryIO) -> dict[str, tuple[list[str], array, int]]:
+        """Write every kind's entries to ``into``, in the order added; empty the spill.
 
-        For a worker process handing what it rendered to the parent (``workers.py``): compact,
-        not an object per entry, so the parent's memory does not grow with the articles.
+        Returns, per kind, the keys, the entries' lengths and where in ``into`` they start:
+        what ``absorb`` needs to add them to another spill. For a worker process handing what
+        it rendered to the parent (``workers.py``), through a file: the entries are never all
+        in memory at once, in either process.
         """
         exported = {}
         for kind in list(self._keys):
             keys, places = self._keys.pop(kind), self._places.pop(kind)
             spill = self._files.pop(kind)
             spill.flush()
-            data = os.pread(spill.fileno(), places[-2] + places[-1], 0)
+            exported[kind] = (keys, places[1::2], into.tell())
+            _copy(spill.fileno(), 0, places[-2] + places[-1], into)
             spill.close()
-            exported[kind] = (keys, places[1::2], data)
+        into.flush()
         return exported
 
-    def absorb(self, exported: dict[str, tuple[list[str], array, bytes]]) -> None:
-        """Add the entries another spill exported (``export``), after those already here."""
-        for kind, (keys, lengths, data) in exported.items():
+    def absorb(self, exported: dict[str, tuple[list[str], array, int]], source: int) -> None:
+        """Add the entries another spill exported to the file ``source`` (a descriptor)."""
+        for kind, (keys, lengths, start) in exported.items():
             if not keys:
                 continue
             spill = self._files.get(kind)
@@ -107,7 +109,7 @@ class Spill:
             for length in lengths:
                 places.extend((offset, length))
                 offset += length
-            spill.write(data)
+            _copy(source, start, sum(lengths), spill)
             self._keys.setdefault(kind, []).extend(keys)
 
     def close(self) -> None:
@@ -115,3 +117,14 @@ class Spill:
             spill.close()
         self._files.clear()
         self.closed = True
+
+
+def _copy(source: int, start: int, size: int, target: BinaryIO) -> None:
+    """Append ``size`` bytes of the file ``source`` from ``start`` to ``target``, in chunks."""
+    end = start + size
+    while start < end:
+        chunk = os.pread(source, min(1 << 20, end - start), start)
+        if not chunk:
+            raise OSError(f"{size} bytes expected from a spill file, {start} read")
+        target.write(chunk)
+        start += len(chunk)

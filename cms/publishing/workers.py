@@ -1,13 +1,15 @@
-"""Render a rebuild's translation groups in several processes, a core each.
+"""Render a rebuild's translation groups in worker processes, a core each.
 
 A rebuild renders every article, and rendering is CPU work for one Python process: on a
 machine with several cores the others would wait. So a rebuild of a large site forks once
 everything the run shares is loaded (the channels, the current trees, the page directory,
-the staging trees). The translation keys are cut into ranges of about as many articles each;
-every worker streams its range from the database over its own connection, runs the gates on
-it and writes its documents into the same staging trees, then sends the parent what finishing
-the run needs (``builder.RenderedPart``: index entries, manifest members, group and skip
-records, journal changes). The parent renders the first range meanwhile, then merges.
+the staging trees). The translation keys are cut into ranges of about as many articles each,
+one per worker; every worker streams its range from the database over its own connection,
+runs the gates on it and writes its documents into the same staging trees, then hands the
+parent what finishing the run needs (``builder.RenderedPart``: index entries and manifest
+members through a temporary file, group and skip records, journal changes). The parent
+merges. It renders no range itself, so its memory holds what the run collects and never a
+batch of pages on top.
 
 The result is byte for byte what one process writes: everything the run publishes is sorted,
 and who gets a path that several articles claim depends on the order they are rendered in,
@@ -26,11 +28,12 @@ import os
 import pickle
 import select
 import signal
+import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.db import connections
@@ -58,7 +61,8 @@ def process_count() -> int:
 
 def plan_shares(keys: Iterable[str], processes: int) -> list[KeyRange]:
     """Cut the sorted translation ``keys`` into up to ``processes`` ranges of about as many
-    articles each (``PROCESS_MIN_ARTICLES`` at least); one open range means one process."""
+    articles each (``PROCESS_MIN_ARTICLES`` at least), one per worker; one open range means
+    no workers: the run renders in one process."""
     ordered = sorted(set(keys))
     count = min(processes, len(ordered) // PROCESS_MIN_ARTICLES)
     if count < 2:
@@ -88,8 +92,8 @@ def _private_copy(connection: Any) -> bool:
 @dataclass
 class _Worker:
     pid: int
-    reader: int  # the pipe the worker sends its result through
-    received: bytearray
+    reader: int  # a pipe: where in ``result`` the worker's report is, once it is done
+    result: BinaryIO  # a temporary file the worker writes what it rendered to
 
 
 class Workers:
@@ -106,13 +110,14 @@ class Workers:
         for staging in (export.staging for export in exports if export.staging is not None):
             staging.create()  # one tree per channel, shared: created before the fork
         for index, job in enumerate(jobs):
+            result = tempfile.TemporaryFile()  # noqa: SIM115 - closed when the worker is done
             reader, writer = os.pipe()
             pid = os.fork()
             if pid == 0:  # the worker: never returns
                 os.close(reader)
-                _work(job, index, self._counters, exports, directory, writer)
+                _work(job, index, self._counters, exports, directory, result, writer)
             os.close(writer)
-            self._workers.append(_Worker(pid, reader, bytearray()))
+            self._workers.append(_Worker(pid, reader, result))
 
     def done(self) -> int:
         """Articles the workers have rendered so far."""
@@ -131,19 +136,24 @@ class Workers:
         Raises ``ExportError`` naming what failed in a worker.
         """
         while self._workers:
-            result = self._receive(self._workers[0], waiting)
-            if result[0] == "error":
-                _kind, message = result
+            worker = self._workers[0]
+            report = self._receive(worker, waiting)
+            if report[0] == "error":
+                _kind, message = report
                 raise ExportError(message)
-            _kind, parts, prefixes = result
+            _kind, parts, prefixes = report
             for export, part in zip(exports, parts, strict=True):
-                export.merge_part(part)
+                export.merge_part(part, worker.result.fileno())
             directory.prefixes.update(prefixes)
-        self._workers = []
+            worker.result.close()
+            self._workers.remove(worker)
 
     def stop(self) -> None:
         """End the workers still running (the run failed) and reap them all."""
         for worker in self._workers:
+            worker.result.close()
+            if worker.reader < 0:
+                continue  # reaped
             os.close(worker.reader)
             try:
                 os.kill(worker.pid, signal.SIGKILL)
@@ -154,22 +164,27 @@ class Workers:
         self._counters.close()
 
     def _receive(self, worker: _Worker, waiting: Callable[[], None]) -> tuple:
+        """Wait for the worker to end; return its report (``("ok", …)`` or ``("error", …)``)."""
+        received = b""
         while True:
             ready, _, _ = select.select([worker.reader], [], [], POLL_SECONDS)
             if not ready:
                 waiting()
                 continue
-            chunk = os.read(worker.reader, 1 << 20)
+            chunk = os.read(worker.reader, 4096)
             if not chunk:
                 break
-            worker.received += chunk
+            received += chunk
         os.close(worker.reader)
+        worker.reader = -1
         _pid, status = os.waitpid(worker.pid, 0)
-        self._workers.remove(worker)
         code = os.waitstatus_to_exitcode(status)
-        if code != 0 or not worker.received:
+        where = received.split()
+        if code != 0 or len(where) != 2:
             return ("error", f"an export worker process ended with status {code}")
-        return pickle.loads(worker.received)  # noqa: S301 - our own child, through a pipe
+        start, size = map(int, where)
+        report = os.pread(worker.result.fileno(), size, start)
+        return pickle.loads(report)  # noqa: S301 - written by our own child
 
 
 def _work(
@@ -178,9 +193,11 @@ def _work(
     counters: mmap.mmap,
     exports: Sequence[ChannelExport],
     directory: PageDirectory,
+    result: BinaryIO,
     writer: int,
 ) -> None:
-    """The worker process: render, send the parts, exit without running the parent's exits."""
+    """The worker process: render, write its report to ``result`` and where it is to
+    ``writer``, then exit without running the parent's exit handlers."""
     code = 0
     try:
         done = 0
@@ -194,7 +211,7 @@ def _work(
         for export in exports:
             export.start_part()
         job(advance)
-        parts: list[RenderedPart] = [export.take_part() for export in exports]
+        parts: list[RenderedPart] = [export.take_part(result) for export in exports]
         payload = pickle.dumps(("ok", parts, directory.prefixes), pickle.HIGHEST_PROTOCOL)
     except BaseException as exc:  # reported to the parent, which raises
         if isinstance(exc, ExportError):
@@ -205,9 +222,10 @@ def _work(
             )
         payload = pickle.dumps(("error", message))
     try:
-        view = memoryview(payload)
-        while view:
-            view = view[os.write(writer, view) :]
+        start = result.seek(0, os.SEEK_END)
+        result.write(payload)
+        result.flush()
+        os.write(writer, f"{start} {len(payload)}".encode())
         os.close(writer)
         connections.close_all()  # the worker's own connections
     except BaseException:  # nothing left to tell the parent with

@@ -1,5 +1,7 @@
 """Spilled index entries and manifest members come back sorted, wherever they were added."""
 
+import tempfile
+
 from cms.publishing.spill import FILES, Spill
 
 
@@ -21,7 +23,9 @@ def test_what_another_spill_exports_is_absorbed_as_if_added_here():
     there.add(FILES, "en/a.json", b"member")
     alone.add(FILES, "en/a.json", b"member")
 
-    here.absorb(there.export())
+    with tempfile.TemporaryFile() as handed_over:
+        handed_over.write(b"what the file held before")
+        here.absorb(there.export(handed_over), handed_over.fileno())
 
     assert here.keys("en") == {"a", "k", "m", "z"}
     for kind in ("en", FILES):
