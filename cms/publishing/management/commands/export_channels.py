@@ -27,9 +27,10 @@ class Command(BaseCommand):
             "--full",
             action="store_true",
             help="Render every article and rewrite every file instead of only what changed "
-            "(the journal still records only real changes). Needed after changing pages in the "
-            "database behind Django's back (SQL, QuerySet.update()): other runs find changes "
-            "from the notes that saving, deleting or moving a page leaves.",
+            "(the journal still records only real changes), in one process per core "
+            "(settings.EXPORT_PROCESSES). Needed after changing pages in the database behind "
+            "Django's back (SQL, QuerySet.update()): other runs find changes from the notes "
+            "that saving, deleting or moving a page leaves.",
         )
         parser.add_argument(
             "--dry-run",
