@@ -105,7 +105,12 @@ class Workers:
         self._counters = mmap.mmap(-1, 8 * max(count, 1))
         self._workers: list[_Worker] = []
 
-    def start(self, jobs: Sequence[Callable[[Advance], None]], exports, directory) -> None:
+    def start(
+        self,
+        jobs: Sequence[Callable[[Advance], None]],
+        exports: Sequence[ChannelExport],
+        directory: PageDirectory,
+    ) -> None:
         """Fork one worker per job; ``job(advance)`` renders the worker's range."""
         for staging in (export.staging for export in exports if export.staging is not None):
             staging.create()  # one tree per channel, shared: created before the fork
