@@ -275,3 +275,15 @@ def test_incremental_runs_delete_the_trash_a_few_files_at_a_time(bilingual, expo
     budget = len(report.written) + len(report.deleted)
     assert 0 < budget < before
     assert files_below(export_root / tree.TRASH_DIR) == before + retired - budget
+
+
+def test_the_trash_is_emptied_without_rm_too(tmp_path, monkeypatch):
+    garbage = tmp_path / tree.TRASH_DIR / "web.abc.1234"
+    (garbage / "ko").mkdir(parents=True)
+    (garbage / "ko" / "index.json").write_text("{}")
+    monkeypatch.setattr(tree.shutil, "which", lambda name: None)
+
+    removal = tree.TrashRemoval(tmp_path)
+    removal.wait()
+
+    assert not garbage.exists()

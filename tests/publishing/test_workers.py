@@ -222,3 +222,20 @@ def test_workers_share_a_sqlite_file_with_a_gate_that_writes(tmp_path):
 
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split() == ["3", "402"]  # the corpus and the two seed articles
+
+
+@pytest.mark.django_db
+def test_a_run_inside_a_transaction_forks_only_with_a_private_copy_of_the_database(
+    bilingual, export_root, settings, monkeypatch
+):
+    monkeypatch.setattr(workers, "PROCESS_MIN_ARTICLES", 1)
+    settings.EXPORT_PROCESSES = 2
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+
+    report = export_channels(full=True)
+
+    # A new connection would not see this test's uncommitted pages; an in-memory SQLite
+    # database is copied into the worker as it is.
+    assert report.processes == (2 if in_memory else 1)
+    for channel in CHANNELS:
+        verify_tree(export_root, channel)
