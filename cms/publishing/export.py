@@ -294,10 +294,29 @@ def _render(
         tally.report(final=True)
         return directory, 1
 
+    _render_in_workers(
+        exports, gates, visibility, languages, batch_size, directory, contested, shares, tally
+    )
+    return directory, len(shares)
+
+
+def _render_in_workers(
+    exports: list[ChannelExport],
+    gates: list[tuple[str, Gate]],
+    visibility: Visibility,
+    languages: set[str],
+    batch_size: int,
+    directory: PageDirectory,
+    contested: set[str],
+    shares: list[KeyRange],
+    tally: _Tally,
+) -> None:
+    """Render each range of ``shares`` in a worker process, and here the articles with a
+    ``contested`` slug, in key order (who gets a contested path depends on the order)."""
+
     def share_of(key_range: KeyRange) -> Callable[[Advance], None]:
         def render(advance: Advance) -> None:
             batches = iter_article_batches(visibility, languages, batch_size, key_range=key_range)
-            # Who gets a contested path depends on the order: those are rendered by the parent.
             uncontested = (
                 [group for group in batch if not _has_slug(group, contested)] for batch in batches
             )
@@ -309,8 +328,8 @@ def _render(
     try:
         workers.start([share_of(share) for share in shares], exports, directory)
         tally.others = workers.done
-        # Meanwhile, here: the articles with a contested slug, in key order. This process
-        # renders nothing else, so its memory holds what the run collects, not batches too.
+        # This process renders nothing else, so its memory holds what the run collects and
+        # never a batch of pages on top.
         claimed = contested_keys(visibility, languages, contested)
         if claimed:
             batches = iter_article_batches(visibility, languages, batch_size, sorted(claimed))
@@ -319,7 +338,6 @@ def _render(
         tally.report(final=True)
     finally:
         workers.stop()
-    return directory, len(shares)
 
 
 class _Tally:
@@ -353,7 +371,7 @@ def _render_batches(
     gates: list[tuple[str, Gate]],
     directory: PageDirectory,
     batches: Iterable[list[ArticleGroup]],
-    advance: Callable[[int], None],
+    advance: Advance,
 ) -> None:
     """Show each batch to the gates, then render its groups for every channel that wants them."""
     source_language = settings.TRANSLATION_SOURCE_LOCALE
