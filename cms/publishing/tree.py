@@ -353,16 +353,10 @@ class StagingTree:
             self._dirty_files.append(target)
         self._dirty_folders.add(os.path.dirname(target))
 
-    def _pending(self) -> list[str] | None:
-        """Files, then folders, changed since the last flush; None if too many to list."""
-        if self._dirty_files is None:
-            return None
-        return [*self._dirty_files, *sorted(self._dirty_folders)]
-
     def take_pending(self) -> tuple[list[str], list[str]] | None:
         """Files and folders changed since the last flush (None: too many), forgotten here.
 
-        A worker process hands them to the parent, whose flush then covers them too.
+        For the flush; a worker process hands them to the parent, whose flush covers them.
         """
         pending = None
         if self._dirty_files is not None:
@@ -404,14 +398,16 @@ def flush(trees: Iterable[StagingTree]) -> None:
     seconds) it syncs everything at once. A run flushes once for all its channels.
     """
     trees = list(trees)
-    pending = [tree._pending() for tree in trees if not tree.flushed]
+    pending = [tree.take_pending() for tree in trees if not tree.flushed]
     if any(paths is None for paths in pending):
         os.sync()
     else:
-        for path in dict.fromkeys(path for paths in pending for path in paths):
+        files = [path for written, _folders in pending for path in written]
+        folders = [path for _written, changed in pending for path in changed]
+        for path in dict.fromkeys([*files, *folders]):  # files first, then what lists them
             _fsync_path(path)
     for tree in trees:
-        tree._dirty_files, tree._dirty_folders = [], set()
+        tree.take_pending()
         tree.flushed = True
 
 
