@@ -29,6 +29,7 @@ from cms.articles.models import ArticlePage
 
 from .directory import Visibility, canonical_key
 
+# Rows read at a time: their bodies, as text, wait in memory beside the batch being decoded.
 ROWS_PER_FETCH = 100
 COLUMNS = (
     "id",
@@ -149,13 +150,10 @@ def iter_article_batches(
     )
     batch: list[ArticleGroup] = []
     size = 0
-    # Rows are read a hundred at a time: their bodies, as text, wait in memory beside the
-    # batch being decoded.
-    chunk_size = ROWS_PER_FETCH
     if connections[rows.db].vendor == "sqlite":
-        stream = _in_pages(rows, chunk_size)
+        stream = _in_pages(rows, ROWS_PER_FETCH)
     else:
-        stream = rows.iterator(chunk_size=chunk_size)
+        stream = rows.iterator(chunk_size=ROWS_PER_FETCH)
     for key, members in groupby(stream, key=lambda row: row[1]):
         group = ArticleGroup(canonical_key(key))
         for row in members:
