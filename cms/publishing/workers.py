@@ -54,9 +54,14 @@ _inherited: list[Any] = []
 
 
 def process_count() -> int:
-    """How many processes a rebuild may use: ``EXPORT_PROCESSES``, else the machine's cores."""
+    """How many processes a rebuild may use: ``EXPORT_PROCESSES``, else the cores this
+    process may run on."""
     configured = getattr(settings, "EXPORT_PROCESSES", None)
-    return max(1, int(configured) if configured else os.cpu_count() or 1)
+    if configured:
+        return max(1, int(configured))
+    if hasattr(os, "sched_getaffinity"):  # what taskset or a container's cpuset allows
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 def plan_shares(keys: Iterable[str], processes: int) -> list[KeyRange]:

@@ -239,3 +239,10 @@ def test_a_run_inside_a_transaction_forks_only_with_a_private_copy_of_the_databa
     assert report.processes == (2 if in_memory else 1)
     for channel in CHANNELS:
         verify_tree(export_root, channel)
+
+
+def test_the_process_count_follows_the_setting_else_the_cores_allowed(settings):
+    settings.EXPORT_PROCESSES = 3
+    assert workers.process_count() == 3
+    settings.EXPORT_PROCESSES = None
+    assert workers.process_count() == len(os.sched_getaffinity(0))
