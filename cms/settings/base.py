@@ -149,7 +149,7 @@ EXPORT_TOMBSTONE_RETENTION_DAYS = 30
 # Flush the new tree to disk before the switch: survives power loss, not just a killed process.
 EXPORT_FSYNC = True
 # Processes a run that renders every article (--full, a first export) may use; None: one per
-# core. Incremental runs render in one.
+# core this process may run on. Incremental runs render in one.
 EXPORT_PROCESSES: int | None = None
 
 # Background tasks. "default" is Wagtail's own queue (reference index updates), run inline as
