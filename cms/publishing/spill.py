@@ -31,24 +31,33 @@ class Spill:
         self.closed = False
 
     def add(self, kind: str, key: str, data: bytes) -> None:
+        places = self._places.setdefault(kind, array("q"))
+        places.extend((places[-2] + places[-1] if places else 0, len(data)))
+        self._file(kind).write(data)
+        self._keys.setdefault(kind, []).append(key)
+
+    def _file(self, kind: str) -> BinaryIO:
         spill = self._files.get(kind)
         if spill is None:
             spill = self._files[kind] = tempfile.TemporaryFile()  # noqa: SIM115 - see close()
-        places = self._places.setdefault(kind, array("q"))
-        places.extend((places[-2] + places[-1] if places else 0, len(data)))
-        spill.write(data)
-        self._keys.setdefault(kind, []).append(key)
+        return spill
+
+    def _take(self, kind: str) -> tuple[list[str], array, Any]:
+        """The keys, places and (flushed) file of ``kind``, no longer the spill's."""
+        keys, places = self._keys.pop(kind, []), self._places.pop(kind, array("q"))
+        spill = self._files.pop(kind, None)
+        if spill is not None:
+            spill.flush()
+        return keys, places, spill
 
     def keys(self, kind: str) -> set[str]:
         return set(self._keys.get(kind, ()))
 
     def entries(self, kind: str, *, separate: bool = True) -> Chunks:
         """The entries of ``kind``, sorted by key; comma-separated unless not ``separate``."""
-        keys, places = self._keys.pop(kind, []), self._places.pop(kind, array("q"))
+        keys, places, spill = self._take(kind)
         if not keys:
             return []
-        spill = self._files.pop(kind)
-        spill.flush()
         data = memoryview(os.pread(spill.fileno(), places[-2] + places[-1], 0))
         spill.close()
         order = sorted(range(len(keys)), key=keys.__getitem__)
@@ -60,13 +69,11 @@ class Spill:
 
         For a file as big as an index, rather than ``entries``: a copy on disk, not in memory.
         """
-        keys, places = self._keys.pop(kind, []), self._places.pop(kind, array("q"))
+        keys, places, spill = self._take(kind)
         result = tempfile.TemporaryFile()  # noqa: SIM115 - the caller closes it
         with io.BufferedWriter(io.FileIO(os.dup(result.fileno()), "wb"), 1 << 18) as out:
             out.write(head)
             if keys:
-                spill = self._files.pop(kind)
-                spill.flush()
                 fd = spill.fileno()
                 for number, index in enumerate(sorted(range(len(keys)), key=keys.__getitem__)):
                     if number:
@@ -87,9 +94,7 @@ class Spill:
         """
         exported = {}
         for kind in list(self._keys):
-            keys, places = self._keys.pop(kind), self._places.pop(kind)
-            spill = self._files.pop(kind)
-            spill.flush()
+            keys, places, spill = self._take(kind)
             exported[kind] = (keys, places[1::2], into.tell())
             _copy(spill.fileno(), 0, places[-2] + places[-1], into)
             spill.close()
@@ -99,17 +104,12 @@ class Spill:
     def absorb(self, exported: dict[str, tuple[list[str], array, int]], source: int) -> None:
         """Add the entries another spill exported to the file ``source`` (a descriptor)."""
         for kind, (keys, lengths, start) in exported.items():
-            if not keys:
-                continue
-            spill = self._files.get(kind)
-            if spill is None:
-                spill = self._files[kind] = tempfile.TemporaryFile()  # noqa: SIM115 - see close()
             places = self._places.setdefault(kind, array("q"))
             offset = places[-2] + places[-1] if places else 0
             for length in lengths:
                 places.extend((offset, length))
                 offset += length
-            _copy(source, start, sum(lengths), spill)
+            _copy(source, start, sum(lengths), self._file(kind))
             self._keys.setdefault(kind, []).extend(keys)
 
     def close(self) -> None:
