@@ -17,14 +17,14 @@ from __future__ import annotations
 
 from bisect import insort
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import CharField
-from django.db.models.functions import Cast
+from django.db.models import Count, Q
 from wagtail.models import Page
 
 from .directory import Visibility
-from .facts import load_facts
+from .facts import FactChanges, changes_in_lines, load_facts
 from .models import PageChange
 
 # A note is made inside the transaction that changes the page, so one still open when the
@@ -34,7 +34,22 @@ MARGIN = timedelta(minutes=1)
 RETENTION = timedelta(days=30)  # how long notes are kept
 
 
-def refresh_facts(previous: str, previous_at: datetime, visibility: Visibility) -> str | None:
+@dataclass(frozen=True)
+class RefreshedFacts:
+    """The facts now, and the lines that differ from the snapshot they were refreshed from."""
+
+    text: str
+    removed: frozenset[str]  # lines of the snapshot taken out
+    added: frozenset[str]  # lines read again (some may equal one taken out)
+
+    def changes(self) -> FactChanges:
+        """What ``compare_facts(snapshot, text)`` says, without comparing every line again."""
+        return changes_in_lines(self.removed ^ self.added)
+
+
+def refresh_facts(
+    previous: str, previous_at: datetime, visibility: Visibility
+) -> RefreshedFacts | None:
     """The facts of every visible page now, or None when only reading them all can tell."""
     now = visibility.now
     if previous_at > now or previous_at < now - RETENTION + MARGIN:
@@ -45,43 +60,48 @@ def refresh_facts(previous: str, previous_at: datetime, visibility: Visibility) 
         if structural:
             return None
         page_ids.add(page_id)
-    expired = Page.objects.filter(expire_at__gt=previous_at, expire_at__lte=now)
-    page_ids.update(expired.values_list("id", flat=True))
+    # One pass over the pages counts both the visible ones and those whose expiry passed.
+    expired = Q(expire_at__gt=previous_at, expire_at__lte=now)
+    counts = Page.objects.aggregate(
+        visible=Count("pk", filter=visibility.filter()), expired=Count("pk", filter=expired)
+    )
+    if counts["expired"]:
+        page_ids.update(Page.objects.filter(expired).values_list("id", flat=True))
     pages = previous.count("\n") + 1 if previous else 0
     if len(page_ids) > max(64, pages // 4):
         return None  # a change this big: reading every page costs less
-    facts = _replace_groups(previous, page_ids, visibility) if page_ids else previous
-    pages = facts.count("\n") + 1 if facts else 0
-    if pages != Page.objects.filter(visibility.filter()).count():
+    refreshed = _replace_groups(previous, page_ids, visibility)
+    pages = refreshed.text.count("\n") + 1 if refreshed.text else 0
+    if pages != counts["visible"]:
         return None  # pages came or went without a note
-    return facts
+    return refreshed
 
 
-def _replace_groups(facts: str, page_ids: set[int], visibility: Visibility) -> str:
-    """``facts`` with the translation groups of ``page_ids`` read again (two small queries).
+def _replace_groups(facts: str, page_ids: set[int], visibility: Visibility) -> RefreshedFacts:
+    """``facts`` with the translation groups of ``page_ids`` read again (one query).
 
     The text is searched, not split into lines and parsed: it has a line per page of the
     site, and only a few change.
     """
+    if not page_ids:
+        return RefreshedFacts(facts, frozenset(), frozenset())
     # The groups as the previous facts had them (a deleted page is only there), and as the
     # database has them now. Keys are compared as the facts write them (the database's text).
     keys = {key for page_id in page_ids for key in _keys_of_page(facts, page_id)}
-    keys.update(
-        Page.objects.filter(id__in=sorted(page_ids))
-        .annotate(_key=Cast("translation_key", output_field=CharField()))
-        .values_list("_key", flat=True)
-    )
+    fresh = load_facts(visibility, keys=keys, groups_of=page_ids)
+    added = fresh.split("\n") if fresh else []
+    keys.update(line.partition("\t")[0] for line in added)
     cuts = sorted(line for key in keys for line in _lines_of_group(facts, key))
-    kept, position = [], 0
+    kept, removed, position = [], [], 0
     for start, end in cuts:
         kept.append(facts[position:start])
+        removed.append(facts[start:end])
         position = end + 1  # and its newline
     kept.append(facts[position:])
     lines = [line for line in "".join(kept).split("\n") if line]
-    fresh = load_facts(visibility, keys=keys)
-    for line in fresh.split("\n") if fresh else []:
+    for line in added:
         insort(lines, line, key=_page_id)  # lines are in page id order
-    return "\n".join(lines)
+    return RefreshedFacts("\n".join(lines), frozenset(removed), frozenset(added))
 
 
 def _line_around(facts: str, position: int) -> tuple[int, int]:

@@ -14,9 +14,10 @@ from __future__ import annotations
 import gc
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,7 @@ from .fingerprint import digest, routing_inputs, static_fingerprint
 from .gates import Gate, gate_fingerprints, load_gates, run_gates
 from .models import ChannelState
 from .richtext import linked_pages
-from .state import FACTS_TIME_FORMAT, ExportState, remove_unused_facts
+from .state import ExportState, remove_unused_facts
 from .tree import TrashRemoval, export_lock, flush, read_published
 from .workers import Advance, KeyRange, Workers, can_fork, plan_shares, process_count
 
@@ -107,8 +108,8 @@ def export_channels(
         visibility = Visibility.load(now)
         facts_cache: dict[str, str] = {}  # the previous runs' facts, by digest
         trees = {c.name: read_published(root, c.name, facts_cache) for c in channels}
-        facts = _current_facts(visibility, [tree.state for tree in trees.values()], full)
-        facts_digest = hashlib.sha256(facts.encode()).hexdigest()
+        current = _current_facts(visibility, [tree.state for tree in trees.values()], full)
+        facts, facts_digest = current.text, current.digest
         site_roots = load_site_roots()
         routing = routing_inputs(site_roots)
         fingerprints = gate_fingerprints(gates)
@@ -144,7 +145,7 @@ def export_channels(
                 source_language,
                 *(code for channel in channels for code in channel.locales),
             }
-            keys = _stale_keys(exports, visibility, languages, facts, facts_digest)
+            keys = _stale_keys(exports, visibility, languages, current)
             routing_digest = digest(routing)
             prefixes = {}  # with the same routing inputs, the prefixes the last run found hold
             for export in exports:
@@ -155,19 +156,17 @@ def export_channels(
                 directory, report.processes = _render(
                     exports, gates, visibility, site_roots, prefixes, languages, keys, progress
                 )
-                staged = []
                 for export in exports:
                     export.prefixes, export.routing = directory.prefixes, routing_digest
-                    if export.stage():
-                        staged.append(export)
                     report.channels.append(export.report)
-                if staged and settings.EXPORT_FSYNC:
-                    flush(export.staging for export in staged)  # one flush for every channel
+                staged = _stage(exports)
                 for export in staged:
                     export.publish()
             if not dry_run:
                 remove_unused_facts(root)
-                prune_changes(now)
+                if current.base_taken_at is None or current.base_taken_at.date() != now.date():
+                    # Notes only grow by a page saved: forgetting old ones once a day will do.
+                    prune_changes(now)
             _record_sequences([c for c in report.channels if c.published], now)
         finally:
             for export in exports:
@@ -178,18 +177,70 @@ def export_channels(
     return report
 
 
-def _current_facts(visibility: Visibility, states: list[ExportState | None], full: bool) -> str:
+def _stage(exports: list[ChannelExport]) -> list[ChannelExport]:
+    """Complete every channel's tree and put it on disk; return those with a tree to switch to.
+
+    An incremental run stages its channels at once, a thread each: a channel's share is mostly
+    reading, hashing, writing and syncing a few large files (its indexes, journal and
+    manifest), calls that let go of the GIL, so one channel's wait for the disk overlaps
+    another's work. A run that rebuilds stages in turn: its work is Python, and its flush
+    syncs everything once for all channels.
+    """
+    fsync = settings.EXPORT_FSYNC
+    if len(exports) < 2 or not all(export.incremental for export in exports):
+        staged = [export for export in exports if export.stage()]
+        if staged and fsync:
+            flush(export.staging for export in staged)  # one flush for every channel
+        return staged
+
+    def stage(export: ChannelExport) -> bool:
+        if not export.stage():
+            return False
+        if fsync:
+            flush([export.staging])
+        return True
+
+    with ThreadPoolExecutor(len(exports), thread_name_prefix="stage") as pool:
+        outcomes = list(pool.map(stage, exports))  # raises the first channel's error, if any
+    return [export for export, staged in zip(exports, outcomes, strict=True) if staged]
+
+
+@dataclass(frozen=True)
+class CurrentFacts:
+    """The page facts of this run, and what is already known of how earlier facts differ."""
+
+    text: str
+    digest: str
+    known_changes: dict[str, FactChanges]  # by the digest of earlier facts
+    base_taken_at: datetime | None = None  # of the facts refreshed from; None: all read now
+
+
+def _current_facts(
+    visibility: Visibility, states: list[ExportState | None], full: bool
+) -> CurrentFacts:
     """The page facts now: from the newest previous facts and the change notes when they
     can tell, else read for every page (always for ``full``, which starts over)."""
     if not full:
         known = [state for state in states if state is not None and state.facts_at]
         if known:
             newest = max(known, key=lambda state: state.facts_at)
-            taken_at = datetime.strptime(newest.facts_at, FACTS_TIME_FORMAT).replace(tzinfo=UTC)
-            facts = refresh_facts(newest.facts, taken_at, visibility)
-            if facts is not None:
-                return facts
-    return load_facts(visibility)
+            # The format is ISO 8601 (state.FACTS_TIME_FORMAT); strptime would cost a few ms
+            # in a fresh process, compiling its patterns.
+            taken_at = datetime.fromisoformat(newest.facts_at)
+            refreshed = refresh_facts(newest.facts, taken_at, visibility)
+            if refreshed is not None:
+                return CurrentFacts(
+                    refreshed.text,
+                    _digest(refreshed.text),
+                    {newest.facts_digest: refreshed.changes()},
+                    taken_at,
+                )
+    text = load_facts(visibility)
+    return CurrentFacts(text, _digest(text), {})
+
+
+def _digest(facts: str) -> str:
+    return hashlib.sha256(facts.encode()).hexdigest()
 
 
 @contextmanager
@@ -213,22 +264,20 @@ def _stale_keys(
     exports: list[ChannelExport],
     visibility: Visibility,
     languages: set[str],
-    facts: str,
-    facts_digest: str,
+    facts: CurrentFacts,
 ) -> set[str] | None:
     """The translation keys to render for all channels together; None for every article.
 
     A channel that rebuilds needs every article; the incremental ones still take only theirs.
     """
     incremental = [export for export in exports if export.incremental]
-    compared: dict[str, FactChanges] = {}  # channels exported together share their facts
+    # Channels exported together share their facts: each earlier snapshot is compared once.
+    compared = dict(facts.known_changes)
+    compared.setdefault(facts.digest, FactChanges(frozenset(), frozenset()))
     for export in incremental:
         old = export.previous.state
         if old.facts_digest not in compared:
-            same = old.facts_digest == facts_digest
-            compared[old.facts_digest] = compare_facts(
-                "" if same else old.facts, "" if same else facts
-            )
+            compared[old.facts_digest] = compare_facts(old.facts, facts.text)
     keys: set[str] = set()
     for export in incremental:
         keys |= export.stale_keys(compared[export.previous.state.facts_digest])

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
-from django.db.models import CharField, Count, F, Func, TextField, Value
+from django.db.models import CharField, Count, F, Func, Q, TextField, Value
 from django.db.models.functions import Cast, Coalesce
 from wagtail.models import Page
 
@@ -66,14 +66,22 @@ class TabJoined(Func):
         return self.as_sql(compiler, connection, arg_joiner=" || chr(9) || ", **extra_context)
 
 
-def load_facts(visibility: Visibility, keys: Iterable[str] | None = None) -> str:
+def load_facts(
+    visibility: Visibility,
+    keys: Iterable[str] | None = None,
+    groups_of: Iterable[int] | None = None,
+) -> str:
     """The facts of every visible page, one line each, in a stable order (one query).
 
-    ``keys`` limits them to those translation groups (``changes.refresh_facts``).
+    ``keys`` and ``groups_of`` limit them to those translation groups and to the groups the
+    pages of those ids belong to now (``changes.refresh_facts``).
     """
     pages = Page.objects.filter(visibility.filter())
-    if keys is not None:
-        pages = pages.filter(translation_key__in=sorted(keys))
+    if keys is not None or groups_of is not None:
+        groups = Page.objects.filter(id__in=sorted(groups_of or ())).values("translation_key")
+        pages = pages.filter(
+            Q(translation_key__in=sorted(keys or ())) | Q(translation_key__in=groups)
+        )
     facts = (
         pages.annotate(_fact=TabJoined("translation_key", *(F(name) for name in FIELDS)))
         .order_by("id")
@@ -109,9 +117,15 @@ def compare_facts(old: str, new: str) -> FactChanges:
         differing |= {b for a, b in zip(old_lines, new_lines, strict=True) if a != b}
     else:
         differing = set(old_lines) ^ set(new_lines)
-    differing.discard("")
+    return changes_in_lines(differing)
+
+
+def changes_in_lines(differing: Iterable[str]) -> FactChanges:
+    """The pages of facts lines found in one snapshot and not the other."""
     keys, ids = set(), set()
     for line in differing:
+        if not line:
+            continue
         key, page_id, _rest = line.split("\t", 2)
         keys.add(canonical_key(key))
         ids.add(int(page_id))

@@ -210,7 +210,8 @@ def write_state(root: Path, state: ExportState) -> None:
     directory.mkdir(exist_ok=True)
     facts = directory / f"{FACTS_PREFIX}{state.facts_digest}"
     if not facts.exists():
-        temporary = directory / f".{FACTS_PREFIX}{state.facts_digest}.tmp"
+        # Named after the tree too: channels staged at once may write the same facts.
+        temporary = directory / f".{FACTS_PREFIX}{state.facts_digest}.{state.tree}.tmp"
         temporary.write_text(state.facts, encoding="utf-8")
         os.replace(temporary, facts)
     temporary = directory / f".{state.tree}.tmp"

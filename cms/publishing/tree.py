@@ -46,6 +46,7 @@ from typing import Any, BinaryIO
 from .errors import ExportError, ExportLocked
 from .splice import region
 from .state import STATE_DIR, ExportState, read_state
+from .writeback import start_writeback
 
 LOCK_FILE = ".lock"
 FSYNC_ONE_BY_ONE = 256  # files and folders a flush syncs one by one; above, it syncs all
@@ -296,6 +297,9 @@ class StagingTree:
                 data.seek(0)
                 while chunk := data.read(1 << 20):
                     _write_all(fd, chunk)
+            if self.fsync and self._dirty_files is not None:
+                # It will be synced on its own (few files changed): let the disk start now.
+                start_writeback(fd)
         finally:
             os.close(fd)
 

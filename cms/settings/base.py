@@ -74,12 +74,23 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "cms.wsgi.application"
 
+
+
+def database(default_sqlite_file: Path) -> dict:
+    """DATABASE_URL's database, else SQLite in ``default_sqlite_file``."""
+    config = dj_database_url.config(default=f"sqlite:///{default_sqlite_file}", conn_max_age=60)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        # Write-ahead logging: readers (the site, the API, export workers) never wait for the
+        # writer (an editor, the task worker) nor it for them, and a commit appends to the log
+        # instead of syncing a rollback journal and the database file every time.
+        config.setdefault("OPTIONS", {})["init_command"] = (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"
+        )
+    return config
+
+
 # SQLite for one editor's machine; DATABASE_URL (PostgreSQL) for a clinic group.
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
-    )
-}
+DATABASES = {"default": database(BASE_DIR / "db.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail's search index uses PostgreSQL's GIN indexes there, which need this app.

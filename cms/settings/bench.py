@@ -3,10 +3,8 @@
 import os
 from pathlib import Path
 
-import dj_database_url
-
 from .base import *  # noqa: F403
-from .base import BASE_DIR
+from .base import BASE_DIR, database
 
 DEBUG = False
 SECRET_KEY = "bench-only-key"  # noqa: S105
@@ -14,11 +12,7 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 BENCH_DIR = Path(os.environ.get("BENCH_DIR", BASE_DIR / "bench-results"))
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BENCH_DIR / 'bench.sqlite3'}", conn_max_age=60
-    )
-}
+DATABASES = {"default": database(BENCH_DIR / "bench.sqlite3")}
 # The engine is the one base.py chose from the same DATABASE_URL, so its engine-specific apps
 # (django.contrib.postgres) already match.
 EXPORT_ROOT = BENCH_DIR / "exports"

@@ -16,7 +16,7 @@ from cms.publishing.changes import (
 )
 from cms.publishing.directory import Visibility
 from cms.publishing.export import export_channels
-from cms.publishing.facts import load_facts
+from cms.publishing.facts import compare_facts, load_facts
 from cms.publishing.models import PageChange
 from tests.articles.factories import make_article
 
@@ -33,7 +33,9 @@ def snapshot():
 
 
 def refreshed(previous, at=None):
-    return refresh_facts(previous[0], previous[1], Visibility.load(at or datetime.now(UTC)))
+    """The refreshed facts' text (None: the notes cannot tell)."""
+    result = refresh_facts(previous[0], previous[1], Visibility.load(at or datetime.now(UTC)))
+    return None if result is None else result.text
 
 
 def publish(page, **fields):
@@ -61,6 +63,18 @@ def test_the_notes_give_the_facts_reading_every_page_gives(bilingual, ko_home, c
     previous = snapshot()
     change(bilingual, ko_home)
     assert refreshed(previous) == load_facts(Visibility.load(datetime.now(UTC)))
+
+
+def test_the_refresh_tells_what_comparing_every_line_would(bilingual, ko_home):
+    previous = snapshot()
+    publish(bilingual["ko"]["mini-thread-lifting-vs-mini-facelift"], title="미니 개정")
+    bilingual["en"]["thread-lifting"].unpublish()
+    make_article(ko_home, "faq", title="자주 묻는 질문")
+    result = refresh_facts(*previous, Visibility.load(datetime.now(UTC)))
+    changes = result.changes()
+    assert changes == compare_facts(previous[0], result.text)
+    assert bilingual["en"]["thread-lifting"].pk in changes.page_ids
+    assert len(changes.keys) == 3
 
 
 def test_an_expiry_that_passed_takes_the_page_out_without_a_note(bilingual):
