@@ -75,7 +75,6 @@ TEMPLATES = [
 WSGI_APPLICATION = "cms.wsgi.application"
 
 
-
 def database(default_sqlite_file: Path) -> dict:
     """DATABASE_URL's database, else SQLite in ``default_sqlite_file``."""
     config = dj_database_url.config(default=f"sqlite:///{default_sqlite_file}", conn_max_age=60)
