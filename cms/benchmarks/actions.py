@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import polib
 from django.conf import settings
+from django.tasks import TaskResultStatus
 from django.test import Client
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from cms.articles.models import ArticlePage
 from cms.benchmarks.corpus import BENCH_SLUG_PREFIX, grow_corpus
+from cms.publishing.tasks import export_after_publish
 
 API_LISTING = "/api/v2/pages/?type=articles.ArticlePage&fields=body&limit=100&offset={offset}"
 
@@ -31,6 +37,40 @@ def touch_one_article() -> str:
     page.body[0].value["text"] = type(intro)(intro.source.replace("</p>", " (수정)</p>", 1))
     page.save_revision().publish()
     return page.slug
+
+
+def time_export_tasks(publishes: str, timeout: str = "120") -> list[float]:
+    """Publish one article ``publishes`` times, each time waiting for the task worker to run
+    the export it queues; returns the seconds the worker spent on each export task.
+
+    The worker's own clock, from claiming the task to its result (``started_at`` to
+    ``finished_at``): what an editor's publish costs the worker, not how often it polls.
+    """
+    seconds = []
+    for _ in range(int(publishes)):
+        queued_after = timezone.now() - timedelta(milliseconds=1)
+        touch_one_article()  # queues the export on commit, as the admin's publish does
+        deadline = time.monotonic() + float(timeout)
+        while True:
+            task = (
+                DBTaskResult.objects.filter(
+                    task_path=export_after_publish.module_path, enqueued_at__gte=queued_after
+                )
+                .order_by("-enqueued_at")
+                .first()
+            )
+            if task is not None and task.finished_at is not None:
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"no export task finished within {timeout} s of a publish: is the task "
+                    "worker running (manage.py db_worker --backend exports --queue-name exports)?"
+                )
+            time.sleep(0.2)  # rarely: the worker must not share the machine with this loop
+        if task.status != TaskResultStatus.SUCCESSFUL:
+            raise RuntimeError(f"the export task failed:\n{task.traceback}")
+        seconds.append((task.finished_at - task.started_at).total_seconds())
+    return seconds
 
 
 def identity_translate_catalogs() -> int:

@@ -9,6 +9,8 @@ from pathlib import Path
 from cms.benchmarks.run import BenchResult, Measurement
 
 BASELINE = "API v2 listing (HTTP)"
+PUBLISH_TASK = "incremental export, 1 article published (task in the running worker)"
+INCREMENTAL_COMMAND = "incremental export, 1 article changed"
 
 
 @dataclass(frozen=True)
@@ -18,6 +20,13 @@ class Target:
     description: str
     measured: str
     met: bool
+    counted: bool = True  # False: reported beside a target, not one itself
+
+    @property
+    def verdict(self) -> str:
+        if not self.counted:
+            return "reported"
+        return "met" if self.met else "MISSED"
 
 
 def _number(value: float | None, digits: int = 1) -> str:
@@ -58,14 +67,25 @@ def targets(result: BenchResult) -> list[Target]:
         checks.append(
             Target("full export ≥ 10x API v2 listing (documents/s)", f"{ratio:.1f}x", ratio >= 10)
         )
-    incremental = found.get("incremental export, 1 article changed")
-    if full and incremental:
-        share = incremental.seconds / full.seconds
+    command_line = found.get(INCREMENTAL_COMMAND)
+    if full and command_line:
+        share = command_line.seconds / full.seconds
         checks.append(
             Target(
                 "incremental export of one article ≤ 2% of the full export",
-                f"{share:.2%}",
+                f"{share:.2%} ({command_line.seconds * 1000:.0f} ms)",
                 share <= 0.02,
+            )
+        )
+    task = found.get(PUBLISH_TASK)
+    if full and task:
+        share = task.seconds / full.seconds
+        checks.append(
+            Target(
+                "the same by the publish task, in the running worker (reported beside it)",
+                f"{share:.2%} ({task.seconds * 1000:.0f} ms)",
+                share <= 0.02,
+                counted=False,
             )
         )
     for name in ("extract_translations (all articles)", "apply_translations (all articles, en)"):
@@ -95,13 +115,19 @@ def targets(result: BenchResult) -> list[Target]:
 def render(result: BenchResult) -> str:
     """The Markdown section for one database."""
     target_lines = "\n".join(
-        f"| {target.description} | {target.measured} | {'met' if target.met else 'MISSED'} |"
+        f"| {target.description} | {target.measured} | {target.verdict} |"
         for target in targets(result)
+    )
+    notes = "".join(
+        f"- {measurement.name}: {measurement.note}\n"
+        for measurement in result.measurements.values()
+        if measurement.note
     )
     return (
         f"### {result.database} — {result.articles:,} articles x 2 locales\n\n"
         f"Command: `{result.command}`  \nMachine: {result.machine}\n\n"
-        f"{table(result)}\n\n| target | measured | |\n|---|---|---|\n{target_lines}\n"
+        f"{table(result)}\n\n{notes}{chr(10) if notes else ''}"
+        f"| target | measured | |\n|---|---|---|\n{target_lines}\n"
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,30 @@ def load_channels(path: Path | str | None = None) -> dict[str, Channel]:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ChannelConfigError(f"{path}: cannot read the channel configuration: {exc}") from exc
+    data = _validated(str(path), text)
+    base_url = settings.WAGTAILADMIN_BASE_URL
+    return {
+        name: Channel(
+            name=name,
+            description=spec.get("description", ""),
+            locales=tuple(spec["locales"]),
+            block_types=tuple(spec["block_types"]),
+            rich_text=spec["rich_text"],
+            incomplete_translations=spec["incomplete_translations"],
+            required=tuple(spec.get("required", ())),
+            base_url=spec.get("base_url", base_url).rstrip("/"),
+        )
+        for name, spec in data["channels"].items()
+    }
+
+
+@lru_cache(maxsize=8)
+def _validated(path: str, text: str) -> dict[str, Any]:
+    """The configuration in ``text``, checked; remembered, as the task worker exports often.
+
+    Only valid text is remembered (an error is raised again each time). The result is shared:
+    read it, never change it.
+    """
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -130,20 +155,7 @@ def load_channels(path: Path | str | None = None) -> dict[str, Channel]:
     if problems:
         lines = [f"{path}: {where or '(top level)'}: {message}" for where, message in problems]
         raise ChannelConfigError("invalid channel configuration:\n  " + "\n  ".join(lines))
-    base_url = settings.WAGTAILADMIN_BASE_URL
-    return {
-        name: Channel(
-            name=name,
-            description=spec.get("description", ""),
-            locales=tuple(spec["locales"]),
-            block_types=tuple(spec["block_types"]),
-            rich_text=spec["rich_text"],
-            incomplete_translations=spec["incomplete_translations"],
-            required=tuple(spec.get("required", ())),
-            base_url=spec.get("base_url", base_url).rstrip("/"),
-        )
-        for name, spec in data["channels"].items()
-    }
+    return data
 
 
 def _cross_field_problems(data: dict[str, Any]) -> list[tuple[str, str]]:

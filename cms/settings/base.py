@@ -79,12 +79,15 @@ def database(default_sqlite_file: Path) -> dict:
     """DATABASE_URL's database, else SQLite in ``default_sqlite_file``."""
     config = dj_database_url.config(default=f"sqlite:///{default_sqlite_file}", conn_max_age=60)
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        options = config.setdefault("OPTIONS", {})
         # Write-ahead logging: readers (the site, the API, export workers) never wait for the
         # writer (an editor, the task worker) nor it for them, and a commit appends to the log
         # instead of syncing a rollback journal and the database file every time.
-        config.setdefault("OPTIONS", {})["init_command"] = (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"
-        )
+        options["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"
+        # A transaction takes the write lock when it begins, waiting for it if another
+        # process (the task worker) holds it. Taken later, on its first write, it cannot
+        # wait: an editor's publish would fail with "database is locked".
+        options["transaction_mode"] = "IMMEDIATE"
     return config
 
 
