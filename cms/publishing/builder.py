@@ -49,6 +49,7 @@ from .tree import (
     PublishedTree,
     StagingTree,
     mirror,
+    move_to_trash,
     read_published,
     remove_old_trees,
     write_spare,
@@ -198,6 +199,7 @@ class ChannelExport:
         self.routing = ""  # digest of what they were computed from
         self._previous_members: SortedRegion | None = None
         self._paths: list[str] | None = None  # the current tree's, once a rebuild needs them
+        self._mirror: Path | None = None  # made ahead of publishing (``make_mirror``)
 
     # Deciding what to render
 
@@ -425,6 +427,23 @@ class ChannelExport:
             self._spill.close()
         if self.staging is not None:
             self.staging.discard()
+        if self._mirror is not None:
+            move_to_trash(self.root, self._mirror)
+            self._mirror = None
+
+    @property
+    def needs_mirror(self) -> bool:
+        """Whether publishing will mirror the new tree for the next run (see ``_prepare_spare``)."""
+        return self.staging is not None and (self.full or self.previous.path is None)
+
+    def make_mirror(self) -> None:
+        """Mirror the staged tree now, for ``publish`` to record as the next run's spare.
+
+        Call it once ``stage`` has returned True (the tree is whole and will not change); it
+        only makes links, so it may run in another thread while other channels stage and the
+        run syncs. ``abort`` throws the mirror away if the tree is never published.
+        """
+        self._mirror = mirror(self.root, self.channel.name, self.staging.path)
 
     def _rebuild(self) -> tuple[SortedEntries, bytes | Chunks, bool]:
         """Indexes, schemas, journal and manifest from what was rendered."""
@@ -638,7 +657,9 @@ class ChannelExport:
         tree = self.staging.path
         previous = self.previous.path
         if self.full or previous is None:
-            spare, differs = mirror(self.root, self.channel.name, tree), set()
+            if self._mirror is None:
+                self.make_mirror()
+            spare, differs = self._mirror, set()
         else:
             spare, differs = previous, self.written | set(self.report.deleted)
         write_spare(self.root, tree.name, spare, differs)

@@ -188,9 +188,21 @@ def _stage(exports: list[ChannelExport]) -> list[ChannelExport]:
     """
     fsync = settings.EXPORT_FSYNC
     if len(exports) < 2 or not all(export.incremental for export in exports):
-        staged = [export for export in exports if export.stage()]
-        if staged and fsync:
-            flush(export.staging for export in staged)  # one flush for every channel
+        staged: list[ChannelExport] = []
+        # A rebuilt tree is mirrored for the next run (``ChannelExport.make_mirror``): tens of
+        # thousands of links, system calls that let go of the GIL. Made in threads as each
+        # channel is staged, they overlap the next channel's staging, each other and the sync.
+        with ThreadPoolExecutor(len(exports), thread_name_prefix="mirror") as pool:
+            mirrors = []
+            for export in exports:
+                if export.stage():
+                    staged.append(export)
+                    if export.needs_mirror:
+                        mirrors.append(pool.submit(export.make_mirror))
+            if staged and fsync:
+                flush(export.staging for export in staged)  # one flush for every channel
+            for made in mirrors:
+                made.result()  # raises a mirror's error, if any
         return staged
 
     def stage(export: ChannelExport) -> bool:

@@ -51,6 +51,40 @@ def test_a_crash_before_the_switch_leaves_the_previous_export(bilingual, export_
     )
 
 
+def test_a_full_run_that_fails_to_switch_throws_its_mirror_away(
+    bilingual, export_root, monkeypatch
+):
+    export_channels(["web", "app"])
+    before = {channel: verify_tree(export_root, channel) for channel in ("web", "app")}
+    kept = {channel: trees_of(export_root, channel) for channel in ("web", "app")}
+
+    def crash(self):
+        raise OSError("disk pulled out")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(tree.StagingTree, "switch", crash)
+        with pytest.raises(OSError, match="disk pulled out"):
+            export_channels(["web", "app"], full=True)
+
+    # Both channels were staged and mirrored before the switch failed: the staged trees and
+    # their mirrors went to the trash, and what was published and kept is as it was.
+    assert {channel: trees_of(export_root, channel) for channel in ("web", "app")} == kept
+    assert {channel: verify_tree(export_root, channel) for channel in ("web", "app")} == before
+    assert len([name for name in trash_of(export_root) if name.startswith("web.")]) == 2
+
+
+def test_a_full_run_records_its_mirror_as_the_next_runs_spare(bilingual, export_root):
+    export_channels(["web"], full=True)
+    current = (export_root / "web").resolve()
+    spare = tree.read_published(export_root, "web").spare
+
+    assert spare is not None and spare.path != current and not spare.differs
+    mirrored = sorted(p.relative_to(spare.path) for p in spare.path.rglob("*") if p.is_file())
+    assert mirrored == sorted(p.relative_to(current) for p in current.rglob("*") if p.is_file())
+    for path in mirrored:  # the same inodes: the next run changes only what changed
+        assert (spare.path / path).stat().st_ino == (current / path).stat().st_ino
+
+
 def run_killed(kill_at: int | None, counter_file) -> int:
     """Run an export in a forked child that dies (os._exit, no clean-up) at file call n."""
     pid = os.fork()
