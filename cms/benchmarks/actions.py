@@ -15,15 +15,17 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from cms.articles.models import ArticlePage
-from cms.benchmarks.corpus import BENCH_SLUG_PREFIX, grow_corpus
+from cms.benchmarks.corpus import BENCH_SLUG_PREFIX, grow_corpus, settle_database
 from cms.publishing.tasks import export_after_publish
 
 API_LISTING = "/api/v2/pages/?type=articles.ArticlePage&fields=body&limit=100&offset={offset}"
 
 
 def grow(articles: str) -> int:
-    """Grow the corpus to ``articles`` articles per locale."""
-    return grow_corpus(int(articles)).articles
+    """Grow the corpus to ``articles`` articles per locale, and settle the database."""
+    size = grow_corpus(int(articles)).articles
+    settle_database()
+    return size
 
 
 def touch_one_article() -> str:

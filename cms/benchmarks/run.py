@@ -18,7 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 API_PAGE_SIZE = 100
-REPEAT = 3  # runs of each path a ratio target compares (the median is reported)
+REPEAT = 5  # runs of each path a ratio target compares (the median is reported)
 POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 POSTGRES_BENCH_DB = "clinic_bench"
 
