@@ -107,7 +107,21 @@ class Runner:
             runs.append(self.step(kind, target, *args))
         result, rss = median_run(runs)
         count = documents if documents is not None else int(result["returned"] or 0)
-        return Measurement(name, count, result["seconds"], result["queries"], rss)
+        return Measurement(
+            name, count, result["seconds"], result["queries"], rss, note=spread(runs)
+        )
+
+
+def spread(runs: list[tuple[dict, float]]) -> str:
+    """How far repeated runs lay apart ("" for one run): the median alone hides the machine."""
+    if len(runs) < 2:
+        return ""
+    seconds = sorted(result["seconds"] for result, _rss in runs)
+    return f"median of {len(seconds)} runs, {_duration(seconds[0])} to {_duration(seconds[-1])}"
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
 def median_run(runs: list[tuple[dict, float]]) -> tuple[dict, float]:
@@ -215,13 +229,17 @@ def measure_publish_task(runner: Runner) -> Measurement:
     finally:
         rss = worker.stop()
     first, *runs = found["returned"]
+    ordered = sorted(runs)
     return Measurement(
         "incremental export, 1 article published (task in the running worker)",
         1,
-        sorted(runs)[len(runs) // 2],
+        ordered[len(ordered) // 2],
         None,
         rss,
-        note=f"median of {len(runs)} tasks; the worker's first took {first * 1000:.0f} ms",
+        note=(
+            f"median of {len(ordered)} tasks, {_duration(ordered[0])} to "
+            f"{_duration(ordered[-1])}; the worker's first took {_duration(first)}"
+        ),
     )
 
 
@@ -362,7 +380,8 @@ def _measure_main_paths(runner: Runner, result: BenchResult, articles: int) -> N
     )
     documents, _rss = runner.step("call", "cms.benchmarks.actions:exported_documents")
     full.documents = cold.documents = sum(documents["returned"].values())
-    full.note = ", ".join(f"{name}: {count}" for name, count in documents["returned"].items())
+    counts = ", ".join(f"{name}: {count}" for name, count in documents["returned"].items())
+    full.note = f"{full.note}; documents {counts}"
     result.add(cold)
     result.add(full)
 
@@ -406,8 +425,12 @@ def _measure_main_paths(runner: Runner, result: BenchResult, articles: int) -> N
     server = Server(runner.env)
     try:
         runner.progress("API v2 over HTTP …")
-        listings = [measure_api_listing(server) for _ in range(REPEAT)]
-        result.add(sorted(listings, key=lambda listing: listing.seconds)[REPEAT // 2])
+        listings = sorted(
+            (measure_api_listing(server) for _ in range(REPEAT)), key=lambda run: run.seconds
+        )
+        listing = listings[REPEAT // 2]
+        listing.note = spread([({"seconds": run.seconds}, 0.0) for run in listings])
+        result.add(listing)
         result.add(measure_api_detail(server, sample_page_ids(server, 100)))
         runner.progress("export pull over HTTP …")
         paths, _rss = runner.step("call", "cms.benchmarks.actions:article_document_paths", "web")

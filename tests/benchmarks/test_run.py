@@ -1,6 +1,6 @@
 """The benchmark keeps the median of repeated runs of a path."""
 
-from cms.benchmarks.run import median_run
+from cms.benchmarks.run import median_run, spread
 
 
 def run(seconds, queries=10):
@@ -15,3 +15,12 @@ def test_the_median_run_is_kept_with_the_highest_peak_memory():
 
 def test_a_single_run_is_its_own_median():
     assert median_run([(run(2.0), 100.0)]) == (run(2.0), 100.0)
+
+
+def test_repeated_runs_report_how_far_apart_they_lay():
+    runs = [(run(2.4), 100.0), (run(0.055), 100.0), (run(1.9), 100.0)]
+    assert spread(runs) == "median of 3 runs, 55 ms to 2.40 s"
+
+
+def test_a_single_run_has_no_spread():
+    assert spread([(run(2.0), 100.0)]) == ""
