@@ -107,17 +107,18 @@ class Runner:
             runs.append(self.step(kind, target, *args))
         result, rss = median_run(runs)
         count = documents if documents is not None else int(result["returned"] or 0)
+        seconds = [run["seconds"] for run, _rss in runs]
         return Measurement(
-            name, count, result["seconds"], result["queries"], rss, note=spread(runs)
+            name, count, result["seconds"], result["queries"], rss, note=spread(seconds)
         )
 
 
-def spread(runs: list[tuple[dict, float]]) -> str:
+def spread(seconds: list[float], runs: str = "runs") -> str:
     """How far repeated runs lay apart ("" for one run): the median alone hides the machine."""
-    if len(runs) < 2:
+    if len(seconds) < 2:
         return ""
-    seconds = sorted(result["seconds"] for result, _rss in runs)
-    return f"median of {len(seconds)} runs, {_duration(seconds[0])} to {_duration(seconds[-1])}"
+    ordered = sorted(seconds)
+    return f"median of {len(ordered)} {runs}, {_duration(ordered[0])} to {_duration(ordered[-1])}"
 
 
 def _duration(seconds: float) -> str:
@@ -229,17 +230,13 @@ def measure_publish_task(runner: Runner) -> Measurement:
     finally:
         rss = worker.stop()
     first, *runs = found["returned"]
-    ordered = sorted(runs)
     return Measurement(
         "incremental export, 1 article published (task in the running worker)",
         1,
-        ordered[len(ordered) // 2],
+        sorted(runs)[len(runs) // 2],
         None,
         rss,
-        note=(
-            f"median of {len(ordered)} tasks, {_duration(ordered[0])} to "
-            f"{_duration(ordered[-1])}; the worker's first took {_duration(first)}"
-        ),
+        note=f"{spread(runs, 'tasks')}; the worker's first took {_duration(first)}",
     )
 
 
@@ -429,7 +426,7 @@ def _measure_main_paths(runner: Runner, result: BenchResult, articles: int) -> N
             (measure_api_listing(server) for _ in range(REPEAT)), key=lambda run: run.seconds
         )
         listing = listings[REPEAT // 2]
-        listing.note = spread([({"seconds": run.seconds}, 0.0) for run in listings])
+        listing.note = spread([run.seconds for run in listings])
         result.add(listing)
         result.add(measure_api_detail(server, sample_page_ids(server, 100)))
         runner.progress("export pull over HTTP …")

@@ -18,9 +18,9 @@ def test_a_single_run_is_its_own_median():
 
 
 def test_repeated_runs_report_how_far_apart_they_lay():
-    runs = [(run(2.4), 100.0), (run(0.055), 100.0), (run(1.9), 100.0)]
-    assert spread(runs) == "median of 3 runs, 55 ms to 2.40 s"
+    assert spread([2.4, 0.055, 1.9]) == "median of 3 runs, 55 ms to 2.40 s"
+    assert spread([0.04, 0.03], "tasks") == "median of 2 tasks, 30 ms to 40 ms"
 
 
 def test_a_single_run_has_no_spread():
-    assert spread([(run(2.0), 100.0)]) == ""
+    assert spread([2.0]) == ""
