@@ -12,7 +12,6 @@ articles, the channels' sequence numbers), plus what the gates do, in bulk, per 
 from __future__ import annotations
 
 import gc
-import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -44,6 +43,7 @@ from .fingerprint import digest, routing_inputs, static_fingerprint
 from .gates import Gate, gate_fingerprints, load_gates, run_gates
 from .models import ChannelState
 from .richtext import linked_pages
+from .serialize import sha256_hex
 from .state import ExportState, remove_unused_facts
 from .tree import TrashRemoval, export_lock, flush, read_published
 from .workers import Advance, KeyRange, Workers, can_fork, plan_shares, process_count
@@ -243,16 +243,12 @@ def _current_facts(
             if refreshed is not None:
                 return CurrentFacts(
                     refreshed.text,
-                    _digest(refreshed.text),
+                    sha256_hex(refreshed.text.encode()),
                     {newest.facts_digest: refreshed.changes()},
                     taken_at,
                 )
     text = load_facts(visibility)
-    return CurrentFacts(text, _digest(text), {})
-
-
-def _digest(facts: str) -> str:
-    return hashlib.sha256(facts.encode()).hexdigest()
+    return CurrentFacts(text, sha256_hex(text.encode()), {})
 
 
 @contextmanager
