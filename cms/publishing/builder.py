@@ -4,8 +4,9 @@ A run is a *rebuild* (every translation group rendered; indexes, manifest and jo
 from what was rendered) or *incremental* (only the groups whose inputs changed are rendered, and
 the published indexes, manifest and journal are edited, see ``splice``). Incremental needs the
 current tree's state (``state.py``) built from the same static inputs, and no ``--full``.
-Either way a file whose bytes did not change keeps the current tree's inode, and nothing is
-staged before the run knows it will publish (so a run that changes nothing touches nothing).
+Either way a file whose bytes did not change keeps the current tree's inode (``--full`` reads
+the file on disk to know, not only the manifest), and nothing is staged before the run knows it
+will publish (so a run that changes nothing touches nothing).
 """
 
 from __future__ import annotations
@@ -175,15 +176,12 @@ class ChannelExport:
         self.stale: set[str] | None = None  # the groups an incremental run renders
         self.staging = None
         if not dry_run:
-            # A full run gives every file a new inode: recycling the spare would only add an
-            # unlink per file. It starts from an empty folder; the spare goes to the trash once
-            # the run has published (a failed run leaves it to the next).
             self.staging = StagingTree(
                 root,
                 channel.name,
                 fsync=fsync,
                 current=self.previous.path,
-                spare=None if full else self.previous.spare,
+                spare=self.previous.spare,
             )
         self.documents: list[_Document] = []
         self.groups: list[GroupRecord] = []
@@ -338,7 +336,7 @@ class ChannelExport:
         )
 
     def _stage(self, path: str, data: bytes | Chunks | BinaryIO, entry: FileEntry) -> bool:
-        """Stage a file; return whether the current tree has the same bytes at ``path``."""
+        """Stage a file; return whether the current tree's manifest lists the same bytes."""
         if self._previous_set is None:
             same = self._previous_entry(path) == entry
         else:
@@ -346,10 +344,13 @@ class ChannelExport:
             same = member in self._previous_set
             if not self._spill.closed:  # the journal, staged last, goes straight in the manifest
                 self._spill.add(FILES, path, member)
-        if self.staging is not None and (self.full or not same):
+        if self.staging is None:
+            return same
+        # --full believes the disk, not the manifest: a file changed behind the exporter's
+        # back is written again (its readers already know its published bytes: no change).
+        if not same or (self.full and not self.staging.holds(path, data)):
             self.staging.write(path, data)
-            if not self.full:  # a full run writes every path: no need to list them
-                self.written.add(path)
+            self.written.add(path)
         return same
 
     def _previous_entry(self, path: str) -> FileEntry | None:
@@ -434,7 +435,7 @@ class ChannelExport:
     @property
     def needs_mirror(self) -> bool:
         """Whether publishing will mirror the new tree for the next run (see ``_prepare_spare``)."""
-        return self.staging is not None and (self.full or self.previous.path is None)
+        return self.staging is not None and self.previous.path is None
 
     def make_mirror(self) -> None:
         """Mirror the staged tree now, for ``publish`` to record as the next run's spare.
@@ -600,8 +601,6 @@ class ChannelExport:
             candidates = {key.decode() for key in files.all_keys()}
         for path in sorted(candidates - self.written - {MANIFEST}):
             member = files.get(path.encode())
-            if member is not None and self.full:
-                continue  # written
             if member is None:
                 staging.remove(path)
             elif not staging.keep(path, member_file(member)[1]):
@@ -651,12 +650,11 @@ class ChannelExport:
         """Record the tree the next run starts from, and where it differs from the new one.
 
         That is the tree just replaced, which differs where this run wrote or deleted; after
-        a ``--full`` run (every file has a new inode) or a first export, a mirror of the new
-        tree.
+        a first export (nothing was replaced), a mirror of the new tree.
         """
         tree = self.staging.path
         previous = self.previous.path
-        if self.full or previous is None:
+        if previous is None:
             if self._mirror is None:
                 self.make_mirror()
             spare, differs = self._mirror, set()

@@ -89,9 +89,10 @@ def export_channels(
     """Export the selected channels (all by default) and return what changed.
 
     Incremental unless ``full``: only the documents whose inputs changed are rendered, and a
-    document whose bytes equal the published one keeps its file. ``full`` renders and rewrites
-    everything. ``dry_run`` computes everything and writes nothing. Raises ``ExportError``
-    (configuration, lock, folder) before anything published is touched.
+    document whose bytes equal the published one keeps its file. ``full`` reads every page and
+    renders everything, and rewrites every file whose bytes on disk differ from it.
+    ``dry_run`` computes everything and writes nothing. Raises ``ExportError`` (configuration,
+    lock, folder) before anything published is touched.
     """
     channels = select_channels(load_channels(), names)
     gates = load_gates()

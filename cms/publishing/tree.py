@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from .errors import ExportError, ExportLocked
-from .splice import region
+from .splice import region, size_of
 from .state import STATE_DIR, ExportState, read_state
 from .writeback import start_writeback
 
@@ -290,18 +290,36 @@ class StagingTree:
         self._changed(target, file=True)
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
-            if isinstance(data, bytes | list):
-                for chunk in [data] if isinstance(data, bytes) else data:
-                    _write_all(fd, chunk)
-            else:
-                data.seek(0)
-                while chunk := data.read(1 << 20):
-                    _write_all(fd, chunk)
+            for chunk in _chunks_of(data):
+                _write_all(fd, chunk)
             if self.fsync and self._dirty_files is not None:
                 # It will be synced on its own (few files changed): let the disk start now.
                 start_writeback(fd)
         finally:
             os.close(fd)
+
+    def holds(self, relative: str, data: bytes | list | BinaryIO) -> bool:
+        """Whether the file ``keep`` would give ``relative`` has exactly the bytes ``data``.
+
+        A manifest says what was published; this reads what is on disk now. ``--full`` asks
+        it before keeping a file, so a file changed behind the exporter's back (edited in
+        place, replaced, truncated) is written anew rather than kept.
+        """
+        if self.recycled and relative not in self._spare.differs:
+            base = self._base if self.path is not None else f"{self._spare.path}/"
+            source = base + relative
+        else:
+            source = f"{self.current}/{relative}"
+        try:
+            with open(source, "rb") as file:
+                if os.fstat(file.fileno()).st_size != size_of(data):
+                    return False
+                for chunk in _chunks_of(data):
+                    if file.read(len(chunk)) != chunk:
+                        return False
+                return not file.read(1)
+        except OSError:
+            return False
 
     def keep(self, relative: str, size: int) -> bool:
         """Give ``relative`` the current tree's file; False if that file is not as recorded."""
@@ -423,6 +441,17 @@ def _fsync_path(path: str) -> None:
         os.close(fd)
 
 
+def _chunks_of(data: bytes | list | BinaryIO) -> Iterator[bytes | memoryview]:
+    if isinstance(data, bytes):
+        yield data
+    elif isinstance(data, list):
+        yield from data
+    else:
+        data.seek(0)
+        while chunk := data.read(1 << 20):
+            yield chunk
+
+
 def _write_all(fd: int, data: bytes | memoryview) -> None:
     view = memoryview(data)
     while view:
@@ -432,9 +461,9 @@ def _write_all(fd: int, data: bytes | memoryview) -> None:
 def mirror(root: Path, channel: str, tree: Path) -> Path:
     """A new, unpublished tree holding ``tree``'s files (hard links: the same inodes).
 
-    After a ``--full`` run every file of the new tree is new, and the tree it replaced shares
-    none of them: recycled as the next run's spare, every file would have to be re-linked. A
-    mirror costs one link per file now and lets the next run change only what changed.
+    After a first export there is no tree before it to recycle: without a spare, the next
+    run would have to link every unchanged file into an empty folder. A mirror costs one link
+    per file now and lets the next run change only what changed.
     """
     target = tempfile.mkdtemp(prefix=f"{channel}.", dir=root / TREES_DIR)
     os.chmod(target, 0o755)  # noqa: S103 - public export files, readable by design

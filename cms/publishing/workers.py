@@ -15,10 +15,11 @@ The result is byte for byte what one process writes: everything the run publishe
 and who gets a path that several articles claim depends on the order they are rendered in,
 so the articles with a contested slug are all rendered by the parent, in key order.
 
-Only a rebuild without a spare to recycle forks (a ``--full`` run, a first export): an
-incremental run renders a few groups, and a recycled staging tree is only created once the
-run knows it will publish. A process that runs threads, or sits inside a database
-transaction that a new connection would not see, renders alone.
+Only ``--full`` runs and first exports fork: an incremental run renders a few groups, and
+any other rebuild (the exporter's code changed, say) may find nothing to publish, so it
+creates its recycled staging tree only once it knows it will (a fork needs the tree first).
+A process that runs threads, or sits inside a database transaction that a new connection
+would not see, renders alone.
 """
 
 from __future__ import annotations
@@ -81,7 +82,10 @@ def can_fork(exports: Sequence[ChannelExport]) -> bool:
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return False
     for export in exports:
-        if export.incremental or (export.staging is not None and export.staging.recycled):
+        # A recycled tree is renamed into place before the fork, which only a run that will
+        # publish whatever it renders may do: ``--full``.
+        recycled = export.staging is not None and export.staging.recycled
+        if export.incremental or (recycled and not export.full):
             return False
     for connection in connections.all(initialized_only=True):
         if connection.in_atomic_block and not _private_copy(connection):

@@ -51,12 +51,8 @@ def test_a_crash_before_the_switch_leaves_the_previous_export(bilingual, export_
     )
 
 
-def test_a_full_run_that_fails_to_switch_throws_its_mirror_away(
-    bilingual, export_root, monkeypatch
-):
-    export_channels(["web", "app"])
-    before = {channel: verify_tree(export_root, channel) for channel in ("web", "app")}
-    kept = {channel: trees_of(export_root, channel) for channel in ("web", "app")}
+def fail_at_switch(monkeypatch, *args, **options):
+    """Run an export whose switch fails, once every channel is staged."""
 
     def crash(self):
         raise OSError("disk pulled out")
@@ -64,17 +60,44 @@ def test_a_full_run_that_fails_to_switch_throws_its_mirror_away(
     with monkeypatch.context() as patched:
         patched.setattr(tree.StagingTree, "switch", crash)
         with pytest.raises(OSError, match="disk pulled out"):
-            export_channels(["web", "app"], full=True)
+            export_channels(*args, **options)
+
+
+def test_a_first_export_that_fails_to_switch_throws_its_mirror_away(
+    bilingual, export_root, monkeypatch
+):
+    fail_at_switch(monkeypatch, ["web", "app"])
 
     # Both channels were staged and mirrored before the switch failed: the staged trees and
-    # their mirrors went to the trash, and what was published and kept is as it was.
-    assert {channel: trees_of(export_root, channel) for channel in ("web", "app")} == kept
-    assert {channel: verify_tree(export_root, channel) for channel in ("web", "app")} == before
-    assert len([name for name in trash_of(export_root) if name.startswith("web.")]) == 2
+    # their mirrors went to the trash, and nothing was published.
+    for channel in ("web", "app"):
+        assert not (export_root / channel).exists()
+        assert trees_of(export_root, channel) == []
+        assert len([name for name in trash_of(export_root) if name.startswith(f"{channel}.")]) == 2
 
 
-def test_a_full_run_records_its_mirror_as_the_next_runs_spare(bilingual, export_root):
-    export_channels(["web"], full=True)
+def test_a_full_run_that_fails_to_switch_leaves_the_published_trees(
+    bilingual, export_root, monkeypatch
+):
+    export_channels(["web", "app"])
+    before = {channel: verify_tree(export_root, channel) for channel in ("web", "app")}
+    current = {channel: (export_root / channel).resolve() for channel in ("web", "app")}
+
+    fail_at_switch(monkeypatch, ["web", "app"], full=True)
+
+    # The spare each run recycled went to the trash with what was staged in it.
+    for channel in ("web", "app"):
+        assert verify_tree(export_root, channel) == before[channel]
+        assert trees_of(export_root, channel) == [current[channel].name]
+    export_channels(["web", "app"], full=True)  # with no spare: from an empty folder
+    for channel in ("web", "app"):
+        now, then = verify_tree(export_root, channel)["files"], before[channel]["files"]
+        now.pop("changes.json"), then.pop("changes.json")
+        assert now == then
+
+
+def test_a_first_export_records_its_mirror_as_the_next_runs_spare(bilingual, export_root):
+    export_channels(["web"])
     current = (export_root / "web").resolve()
     spare = tree.read_published(export_root, "web").spare
 
@@ -83,6 +106,20 @@ def test_a_full_run_records_its_mirror_as_the_next_runs_spare(bilingual, export_
     assert mirrored == sorted(p.relative_to(current) for p in current.rglob("*") if p.is_file())
     for path in mirrored:  # the same inodes: the next run changes only what changed
         assert (spare.path / path).stat().st_ino == (current / path).stat().st_ino
+
+
+def test_a_full_run_recycles_the_spare_and_records_the_tree_it_replaced(bilingual, export_root):
+    export_channels(["web"])
+    first = (export_root / "web").resolve()
+
+    export_channels(["web"], full=True)
+
+    current = (export_root / "web").resolve()
+    spare = tree.read_published(export_root, "web").spare
+    assert trees_of(export_root, "web") == sorted([current.name, first.name])
+    assert spare.path == first
+    assert spare.differs == {"changes.json", "manifest.json"}  # nothing else was written
+    assert trash_of(export_root) == []
 
 
 def run_killed(kill_at: int | None, counter_file) -> int:
@@ -239,25 +276,18 @@ def files_below(folder):
     return sum(len(files) for _folder, _folders, files in os.walk(folder))
 
 
-def test_trees_no_longer_kept_go_to_the_trash_and_the_next_full_run_deletes_them(
-    bilingual, export_root
+def test_the_next_run_that_renders_everything_deletes_the_trash(
+    bilingual, export_root, monkeypatch
 ):
     export_channels(["web"])
-    export_channels(["web"], full=True)
-    kept = trees_of(export_root, "web")
-    assert len(kept) == 3  # current, previous, and the mirror the next run starts from
-
-    export_channels(["web"], full=True)  # the first full run's tree is no longer kept
-
-    assert len(trees_of(export_root, "web")) == 3
-    first_garbage = trash_of(export_root)
-    assert first_garbage and all(name.startswith("web.") for name in first_garbage)
+    fail_at_switch(monkeypatch, ["web"], full=True)
+    garbage = trash_of(export_root)
+    assert garbage and all(name.startswith("web.") for name in garbage)
 
     export_channels(["web"], full=True)
 
-    # What was in the trash when the run started is gone; what it retired waits for the next.
-    assert not set(first_garbage) & set(trash_of(export_root))
-    assert trash_of(export_root)
+    # What was in the trash when the run started is gone.
+    assert not set(garbage) & set(trash_of(export_root))
     verify_tree(export_root, "web")
 
 
@@ -269,20 +299,19 @@ def inodes_below(folder):
     }
 
 
-def test_a_full_run_keeps_the_previous_tree_whole_until_it_switches(
+def test_a_full_run_keeps_the_published_tree_whole_until_it_switches(
     bilingual, export_root, monkeypatch
 ):
     export_channels(["web"])
     edit_title(bilingual["ko"]["thread-lifting"], "실리프팅 안내")
-    export_channels(["web"])  # incremental: its spare is the tree readers may still be on
-    previous = (export_root / ".web.previous").resolve()
-    before = inodes_below(previous)
-    assert len(before) == len(verify_tree(export_root, "web")["files"]) + 1  # and the manifest
+    export_channels(["web"])
+    current = (export_root / "web").resolve()
+    before = inodes_below(current)
     at_switch = []
     switch = tree.StagingTree.switch
 
     def checking_switch(self):
-        at_switch.append(inodes_below(previous))
+        at_switch.append(inodes_below(current))
         switch(self)
 
     monkeypatch.setattr(tree.StagingTree, "switch", checking_switch)
@@ -290,25 +319,26 @@ def test_a_full_run_keeps_the_previous_tree_whole_until_it_switches(
     export_channels(["web"], full=True)
 
     assert at_switch == [before]
-    assert not previous.exists()  # after the switch, in the trash
-    assert any(name.startswith(previous.name) for name in trash_of(export_root))
+    # It became the previous tree, kept for readers still on it and as the next run's spare.
+    assert (export_root / ".web.previous").resolve() == current
+    assert inodes_below(current) == before
     verify_tree(export_root, "web")
 
 
-def test_incremental_runs_delete_the_trash_a_few_files_at_a_time(bilingual, export_root):
+def test_incremental_runs_delete_the_trash_a_few_files_at_a_time(
+    bilingual, export_root, monkeypatch
+):
     export_channels(["web"])
-    export_channels(["web"], full=True)
-    export_channels(["web"], full=True)
+    fail_at_switch(monkeypatch, ["web"], full=True)
     before = files_below(export_root / tree.TRASH_DIR)
     assert before > 4
-    retired = files_below((export_root / ".web.previous").resolve())  # garbage after the run
 
     edit_title(bilingual["ko"]["thread-lifting"], "실리프팅 안내")
     report = export_channels(["web"]).channels[0]
 
     budget = len(report.written) + len(report.deleted)
     assert 0 < budget < before
-    assert files_below(export_root / tree.TRASH_DIR) == before + retired - budget
+    assert files_below(export_root / tree.TRASH_DIR) == before - budget
 
 
 def test_the_trash_is_emptied_without_rm_too(tmp_path, monkeypatch):

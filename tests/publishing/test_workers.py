@@ -131,6 +131,42 @@ def test_an_incremental_run_builds_on_a_tree_rendered_in_several_processes(
         assert mine["files"] == theirs["files"]
 
 
+def test_a_full_run_in_several_processes_recycles_the_spare_and_repairs_what_differs(
+    site, settings, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(workers, "PROCESS_MIN_ARTICLES", 1)
+    root = tmp_path / "shared"
+    export_in(root, 3, settings)
+    page = Page.objects.get(slug="article-07", locale__language_code="ko").specific
+    page.title = "글 7 (개정)"
+    page.save_revision().publish()
+    freeze_publication_dates()
+    export_in(root, 3, settings)  # incremental: the next run's spare differs from it here
+    tree = (root / "web").resolve()
+    tampered = "ko/articles/article-03.json"  # rendered by a worker
+    (tree / tampered).write_bytes(b"{}")  # in place: the spare's file is the same inode
+    before = {path: (tree / path).stat().st_ino for path in files_of(root, "web")}
+
+    report = export_in(root, 3, settings, full=True)
+
+    assert report.processes == 3
+    tree = (root / "web").resolve()
+    after = {path: (tree / path).stat().st_ino for path in files_of(root, "web")}
+    assert {path for path in after if after[path] != before.get(path)} == {
+        tampered,
+        "changes.json",
+        "manifest.json",
+    }
+    assert report.channels[0].written == []
+    ChannelState.objects.all().delete()
+    export_in(tmp_path / "alone", 1, settings, full=True)
+    for channel in CHANNELS:
+        mine, theirs = verify_tree(root, channel), verify_tree(tmp_path / "alone", channel)
+        for files in (mine["files"], theirs["files"]):
+            files.pop("changes.json")
+        assert mine["files"] == theirs["files"]
+
+
 def failing_late_gate(pages):
     """Fails on the last article only, which a worker renders."""
     if any(page.slug == "last-one" for page in pages):
@@ -151,7 +187,8 @@ def test_a_failure_in_a_worker_stops_the_run_and_publishes_nothing(
         export_in(root, 3, settings, full=True)
 
     assert {channel: files_of(root, channel) for channel in CHANNELS} == before
-    assert len(list((root / ".trees").iterdir())) == len(CHANNELS) * 2  # current and mirror
+    # The current trees; the spares the failed run had recycled went to the trash.
+    assert len(list((root / ".trees").iterdir())) == len(CHANNELS)
     assert Page.objects.filter(slug="last-one").exists()  # the parent's connection still works
 
 

@@ -26,11 +26,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--full",
             action="store_true",
-            help="Render every article and rewrite every file instead of only what changed "
-            "(the journal still records only real changes), in one process per core "
-            "(settings.EXPORT_PROCESSES). Needed after changing pages in the database behind "
-            "Django's back (SQL, QuerySet.update()): other runs find changes from the notes "
-            "that saving, deleting or moving a page leaves.",
+            help="Read every page and render every article instead of only what changed, in "
+            "one process per core (settings.EXPORT_PROCESSES), and rewrite every file whose "
+            "bytes on disk differ from what it renders (files edited or removed by hand are "
+            "repaired; the journal records only real changes). Needed after changing pages in "
+            "the database behind Django's back (SQL, QuerySet.update()): other runs find "
+            "changes from the notes that saving, deleting or moving a page leaves.",
         )
         parser.add_argument(
             "--dry-run",
