@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -108,6 +109,17 @@ def exported_documents() -> dict[str, int]:
         names = files if isinstance(files, dict) else [entry["path"] for entry in files]
         counts[manifest_path.parent.name] = sum("/articles/" in name for name in names)
     return counts
+
+
+def clear_exports() -> int:
+    """Delete the benchmark's export folder, so the next export writes every file anew;
+    returns how many files it held."""
+    root = Path(settings.EXPORT_ROOT)
+    if not root.exists():
+        return 0
+    files = sum(len(names) for _folder, _folders, names in root.walk())
+    shutil.rmtree(root)
+    return files
 
 
 def article_document_paths(channel: str = "web") -> list[str]:
