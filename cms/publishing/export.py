@@ -24,6 +24,7 @@ from django.conf import settings
 from django.utils import timezone
 from wagtail.models import Locale
 
+from . import sql
 from .batches import ArticleGroup, iter_article_batches
 from .builder import ChannelExport, ChannelReport
 from .changes import prune_changes, refresh_facts
@@ -41,7 +42,6 @@ from .facts import (
 )
 from .fingerprint import digest, routing_inputs, static_fingerprint
 from .gates import Gate, gate_fingerprints, load_gates, run_gates
-from .models import ChannelState
 from .richtext import linked_pages
 from .serialize import sha256_hex
 from .state import ExportState, remove_unused_facts
@@ -100,11 +100,7 @@ def export_channels(
     source_language = settings.TRANSLATION_SOURCE_LOCALE
     report = ExportReport(dry_run=dry_run)
     with export_lock(root, wait=wait, read_only=dry_run):
-        floors = dict(
-            ChannelState.objects.filter(channel__in=[c.name for c in channels]).values_list(
-                "channel", "sequence"
-            )
-        )
+        floors = _floors([channel.name for channel in channels])
         visibility = Visibility.load(now)
         facts_cache: dict[str, str] = {}  # the previous runs' facts, by digest
         trees = {c.name: read_published(root, c.name, facts_cache) for c in channels}
@@ -468,16 +464,34 @@ def _walk_links(value: Any) -> Iterable[int]:
             yield from _walk_links(child)
 
 
+def _floors(names: list[str]) -> dict[str, int]:
+    """The channels' high-water marks (``ChannelState``; one query)."""
+    listed, params = sql.in_list("channel", names)
+    return dict(
+        sql.fetch_all(
+            f"SELECT channel, sequence FROM publishing_channelstate WHERE {listed}", params
+        )
+    )
+
+
 def _record_sequences(published: list[ChannelReport], now: datetime) -> None:
-    """Raise the channels' high-water marks, in one upsert.
+    """Raise the channels' high-water marks, in one upsert (``ChannelState``).
 
     Each new sequence was computed above the mark read under the lock, so it only ever rises.
+    The statement is the one ``bulk_create(update_conflicts=True)`` builds, written out (see
+    ``sql.py``).
     """
     if not published:
         return
-    ChannelState.objects.bulk_create(
-        [ChannelState(channel=r.channel, sequence=r.sequence, published_at=now) for r in published],
-        update_conflicts=True,
-        unique_fields=["channel"],
-        update_fields=["sequence", "published_at"],
-    )
+    values, params = [], []
+    at = sql.datetime_param(now)
+    for report in published:
+        values.append("(%s, %s, %s)")
+        params += [report.channel, report.sequence, at]
+    with sql.connection().cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO publishing_channelstate (channel, sequence, published_at)"
+            f" VALUES {', '.join(values)} ON CONFLICT (channel) DO UPDATE"
+            " SET sequence = EXCLUDED.sequence, published_at = EXCLUDED.published_at",
+            params,
+        )

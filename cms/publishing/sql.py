@@ -22,6 +22,7 @@ from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
 
 Params = list[Any]
 
@@ -40,6 +41,13 @@ def fetch_all(sql: str, params: Sequence[Any] = ()) -> list[tuple]:
 def datetime_param(value: datetime) -> Any:
     """A datetime as the ORM passes it (SQLite: naive UTC text; PostgreSQL: as is)."""
     return connection().ops.adapt_datetimefield_value(value)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """A datetime column's value as the ORM returns it: aware (SQLite's cursor gives it naive)."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return timezone.make_aware(value, connection().timezone)
 
 
 def uuid_param(key: str | UUID) -> Any:
