@@ -153,6 +153,10 @@ def iter_article_batches(
     size = 0
     if sql.connection().vendor == "sqlite":
         stream = _in_pages(query, ROWS_PER_FETCH)
+    elif keys is not None and len(keys) * len(wanted) <= ROWS_PER_FETCH:
+        # A few articles (an incremental run): one round trip, not a server-side cursor's
+        # three (declare, fetch, close).
+        stream = iter(sql.fetch_all(*query.sql()))
     else:
         stream = query.stream(ROWS_PER_FETCH)
     for key, members in groupby(stream, key=lambda row: row[1]):

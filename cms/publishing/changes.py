@@ -68,17 +68,20 @@ def refresh_facts(
 
 def _noted_pages(previous_at: datetime, visibility: Visibility) -> tuple[set[int], int] | None:
     """The pages noted since ``previous_at`` (less the margin) or expired since, and how many
-    pages are visible now; None when a note is structural. One query, three parts: the notes,
-    the pages whose expiry passed, and the count (one pass over the pages).
+    pages are visible now; None when a note is structural.
+
+    One query: the notes, then one pass over the pages grouped by "expired since" (the id of
+    such a page, else NULL), each group with how many of its pages are visible.
     """
     visible, visible_params = sql.visible("p", visibility.now, visibility.restricted_paths)
     query = (
         "SELECT 0, page_id, CASE WHEN structural THEN 1 ELSE 0 END"
         " FROM publishing_pagechange WHERE recorded_at >= %s"
         " UNION ALL"
-        " SELECT 1, id, 0 FROM wagtailcore_page WHERE expire_at > %s AND expire_at <= %s"
-        " UNION ALL"
-        f" SELECT 2, COUNT(*), 0 FROM wagtailcore_page p WHERE {visible}"
+        " SELECT 1, expired, SUM(visible) FROM ("
+        "SELECT CASE WHEN p.expire_at > %s AND p.expire_at <= %s THEN p.id END AS expired,"
+        f" CASE WHEN {visible} THEN 1 ELSE 0 END AS visible FROM wagtailcore_page p"
+        ") pages GROUP BY expired"
     )
     params = [
         sql.datetime_param(previous_at - MARGIN),
@@ -88,13 +91,13 @@ def _noted_pages(previous_at: datetime, visibility: Visibility) -> tuple[set[int
     ]
     page_ids: set[int] = set()
     count = 0
-    for part, value, structural in sql.fetch_all(query, params):
-        if part == 2:
-            count = value
-        elif structural:
-            return None
-        else:
-            page_ids.add(value)
+    for part, page_id, value in sql.fetch_all(query, params):
+        if part == 0 and value:
+            return None  # a structural note
+        if page_id is not None:
+            page_ids.add(page_id)
+        if part == 1:
+            count += value or 0
     return page_ids, count
 
 

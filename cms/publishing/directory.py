@@ -112,12 +112,15 @@ class PageDirectory:
         """
         visibility = visibility or Visibility.load()
         where, params = sql.visible("p", visibility.now, visibility.restricted_paths)
-        if keys is not None or page_ids is not None:
-            by_key, key_params = sql.in_list("p.translation_key", map(sql.uuid_param, keys or ()))
+        partial = keys is not None or page_ids is not None
+        if partial:
+            # One IN over a subquery, not two INs ORed: PostgreSQL plans the OR as a scan of
+            # every page, the subquery as two index lookups.
+            by_key, key_params = sql.in_list("u.translation_key", map(sql.uuid_param, keys or ()))
             linked, linked_params = sql.in_list("u.id", page_ids or ())
             where += (
-                f" AND ({by_key} OR p.translation_key IN"
-                f" (SELECT u.translation_key FROM wagtailcore_page u WHERE {linked}))"
+                " AND p.translation_key IN (SELECT u.translation_key FROM wagtailcore_page u"
+                f" WHERE {by_key} OR {linked})"
             )
             params += key_params + linked_params
         # Whether a page is an article, by its content type's natural key: no query for the
@@ -132,6 +135,9 @@ class PageDirectory:
         )
         article = ArticlePage._meta
         params = [article.app_label, article.model_name, *params]
+        # A few groups are read at once; every page through a server-side cursor, where the
+        # database has one, a chunk at a time.
+        rows = sql.fetch_all(query, params) if partial else _stream(query, params, 2000)
         # One string per key and language however many pages share it: the snapshot of a
         # large site is most of a run's memory.
         shared: dict[str, str] = {}
@@ -142,7 +148,7 @@ class PageDirectory:
                 shared.setdefault(language, language),
                 bool(is_article),
             )
-            for pk, url_path, key, language, is_article in _stream(query, params, 2000)
+            for pk, url_path, key, language, is_article in rows
         }
         roots = site_roots if site_roots is not None else load_site_roots()
         return cls(entries, roots, visibility, prefixes)
