@@ -44,7 +44,7 @@ from .fingerprint import digest, routing_inputs, static_fingerprint
 from .gates import Gate, gate_fingerprints, load_gates, run_gates
 from .richtext import linked_pages
 from .serialize import sha256_hex
-from .state import ExportState, remove_unused_facts
+from .state import CODE_FINGERPRINT, STATE_DIR, ExportState, remove_unused_facts
 from .tree import TrashRemoval, export_lock, flush, read_published
 from .workers import Advance, KeyRange, Workers, can_fork, plan_shares, process_count
 
@@ -109,13 +109,17 @@ def export_channels(
         site_roots = load_site_roots()
         routing = routing_inputs(site_roots)
         fingerprints = gate_fingerprints(gates)
+        # Beside the states, never served; a dry run writes nothing.
+        code_cache = None if dry_run else root / STATE_DIR / CODE_FINGERPRINT
         exports: list[ChannelExport] = []
         trash_removal = None
         try:
             for channel in channels:
                 static = None
                 if fingerprints is not None:  # gates that may change their minds: no shortcuts
-                    static = static_fingerprint(channel, routing, fingerprints, source_language)
+                    static = static_fingerprint(
+                        channel, routing, fingerprints, source_language, code_cache
+                    )
                 exports.append(
                     ChannelExport(
                         channel,
