@@ -13,7 +13,7 @@ renders and the groups its rich text links to (``PageDirectory.load(..., keys=, 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -64,11 +64,13 @@ class Visibility:
     @classmethod
     def load(cls, now: datetime | None = None) -> Visibility:
         """The view restrictions as they are now (one query)."""
-        restricted = sql.fetch_all(
-            "SELECT p.path FROM wagtailcore_pageviewrestriction r"
-            " INNER JOIN wagtailcore_page p ON r.page_id = p.id"
-        )
-        return cls(now or timezone.now(), tuple(sorted({path for (path,) in restricted})))
+        restricted = sql.fetch_all(f"SELECT p.path {RESTRICTED_FROM}")
+        return cls.of(now or timezone.now(), [path for (path,) in restricted])
+
+    @classmethod
+    def of(cls, now: datetime, restricted_paths: Iterable[str]) -> Visibility:
+        """The rule at ``now`` with these view restrictions' paths (as ``load`` reads them)."""
+        return cls(now, tuple(sorted(set(restricted_paths))))
 
     def filter(self) -> Q:
         return visible_pages_filter(self.now, self.restricted_paths)
@@ -223,18 +225,22 @@ def _reverse_serve(path: str, language: str) -> str | None:
             return None
 
 
+# The pages with a view restriction (their path: the restriction covers what lies below).
+RESTRICTED_FROM = (
+    "FROM wagtailcore_pageviewrestriction r INNER JOIN wagtailcore_page p ON r.page_id = p.id"
+)
+# Every site root page and each of its translations, with its language as ``l``.
+SITE_ROOTS_FROM = (
+    "FROM wagtailcore_page p INNER JOIN wagtailcore_locale l ON p.locale_id = l.id"
+    " WHERE p.translation_key IN (SELECT r.translation_key FROM wagtailcore_site w"
+    " INNER JOIN wagtailcore_page r ON w.root_page_id = r.id)"
+)
+
+
 def load_site_roots() -> list[tuple[str, str]]:
     """``(url_path, language)`` of every site root page and of each of its translations."""
-    return [
-        (url_path, language)
-        for url_path, language in sql.fetch_all(
-            "SELECT p.url_path, l.language_code FROM wagtailcore_page p"
-            " INNER JOIN wagtailcore_locale l ON p.locale_id = l.id"
-            " WHERE p.translation_key IN (SELECT r.translation_key FROM wagtailcore_site w"
-            " INNER JOIN wagtailcore_page r ON w.root_page_id = r.id)"
-            " ORDER BY p.url_path"
-        )
-    ]
+    query = f"SELECT p.url_path, l.language_code {SITE_ROOTS_FROM} ORDER BY p.url_path"
+    return [(url_path, language) for url_path, language in sql.fetch_all(query)]
 
 
 def _stream(query: str, params: list, chunk_size: int) -> Iterator[tuple]:

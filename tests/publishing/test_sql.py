@@ -9,13 +9,14 @@ from datetime import UTC, datetime, timedelta
 from django.db import connections
 from django.db.models import CharField, F, Func, Q, TextField, Value
 from django.db.models.functions import Cast, Coalesce
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 
 from cms.articles.models import ArticlePage
 from cms.publishing.changes import _noted_pages
-from cms.publishing.directory import Visibility, canonical_key
+from cms.publishing.directory import Visibility, canonical_key, load_site_roots
+from cms.publishing.export import _starting_point
 from cms.publishing.facts import FIELDS, colliding_keys, load_facts
-from cms.publishing.models import PageChange
+from cms.publishing.models import ChannelState, PageChange
 from tests.articles.factories import make_article
 
 from .conftest import translate
@@ -135,3 +136,20 @@ def test_the_notes_and_counts_are_those_the_orm_queries_gave(bilingual, ko_home)
     PageChange.objects.create(page_id=1, structural=True, recorded_at=now)
     assert _noted_pages(since, visibility) is None
     assert connections["default"].vendor in {"sqlite", "postgresql"}
+
+
+def test_the_starting_point_is_what_the_queries_it_merges_gave(bilingual, ko_home):
+    a_varied_site(bilingual, ko_home)
+    ChannelState.objects.create(channel="web", sequence=17)
+    ChannelState.objects.create(channel="other", sequence=3)
+    now = datetime.now(UTC)
+    floors, visibility, site_roots = _starting_point(["web", "app"], now)
+    assert floors == {"web": 17}
+    assert visibility == Visibility.load(now) and visibility.restricted_paths
+    root_keys = Site.objects.values("root_page__translation_key")
+    orm_roots = list(
+        Page.objects.filter(translation_key__in=root_keys)
+        .values_list("url_path", "locale__language_code")
+        .order_by("url_path")
+    )
+    assert site_roots == orm_roots == load_site_roots() and len(site_roots) >= 2
