@@ -17,39 +17,51 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import groupby
 from typing import Any
-from uuid import UUID
 
 import orjson
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import CharField, ExpressionWrapper, F, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db import DEFAULT_DB_ALIAS
 from wagtail.models import Locale
 
 from cms.articles.models import ArticlePage
 
+from . import sql
 from .directory import Visibility, canonical_key
 
 # Rows read at a time: their bodies, as text, wait in memory beside the batch being decoded.
 ROWS_PER_FETCH = 100
+# The columns of a row, in order (``_content`` reads them by position), under the aliases of
+# ``_ROWS_FROM``: the article (a), its page (p), locale (l), translation record (t) and the
+# record's source page (s). Key and body as text: building uuid and StreamValue objects costs
+# more than the rest of the row; the body's JSON is decoded below, once. The body is the column
+# itself, not a cast: PostgreSQL would convert every body to text before sorting the rows (tens
+# of megabytes, spilled to disk, before the first row arrives); uncast, it sorts narrow rows
+# and converts each body as it sends it, and Django's driver set-up hands jsonb over as text.
 COLUMNS = (
-    "id",
-    "_key",
-    "locale__language_code",
-    "locale_id",
-    "title",
-    "slug",
-    "search_description",
-    "live_revision_id",
-    "first_published_at",
-    "last_published_at",
-    "alias_of_id",
-    "_body",
-    "applied_translation__id",
-    "applied_translation__complete",
-    "applied_translation__translated",
-    "applied_translation__total",
-    "applied_translation__source_revision_id",
-    "applied_translation__source_page__live_revision_id",
+    "p.id",
+    "CAST(p.translation_key AS text)",
+    "l.language_code",
+    "p.locale_id",
+    "p.title",
+    "p.slug",
+    "p.search_description",
+    "p.live_revision_id",
+    "p.first_published_at",
+    "p.last_published_at",
+    "p.alias_of_id",
+    "a.body",
+    "t.id",
+    "t.complete",
+    "t.translated",
+    "t.total",
+    "t.source_revision_id",
+    "s.live_revision_id",
+)
+_ROWS_FROM = (
+    "FROM articles_articlepage a"
+    " INNER JOIN wagtailcore_page p ON a.page_ptr_id = p.id"
+    " INNER JOIN wagtailcore_locale l ON p.locale_id = l.id"
+    " LEFT OUTER JOIN translation_appliedtranslation t ON p.id = t.page_id"
+    " LEFT OUTER JOIN wagtailcore_page s ON t.source_page_id = s.id"
 )
 
 
@@ -130,34 +142,26 @@ def iter_article_batches(
     wanted = set(languages)
     # Languages are picked below, not in SQL: filtering by locale makes databases sort the
     # bodies, where translation-key order can come straight from the (key, locale) index.
-    pages = ArticlePage.objects.filter(visibility.filter())
+    where, params = sql.visible("p", visibility.now, visibility.restricted_paths)
     if keys is not None:
-        pages = pages.filter(translation_key__in=sorted(keys))
+        listed, key_params = sql.in_list("p.translation_key", map(sql.uuid_param, sorted(keys)))
+        where, params = f"{where} AND {listed}", params + key_params
     low, high = key_range
     if low is not None:
-        pages = pages.filter(translation_key__gte=UUID(low))
+        where, params = f"{where} AND p.translation_key >= %s", [*params, sql.uuid_param(low)]
     if high is not None:
-        pages = pages.filter(translation_key__lt=UUID(high))
-    rows = (
-        pages.order_by("translation_key", "locale_id")
-        # Key and body as text: building uuid and StreamValue objects costs more than the
-        # rest of the row; the body's JSON is decoded below, once. The body is the column
-        # itself, not a cast: PostgreSQL would convert every body to text before sorting the
-        # rows (a sort of tens of megabytes, spilled to disk, before the first row arrives);
-        # uncast, it sorts narrow rows and converts each body as it is sent, and the driver
-        # hands jsonb over as text.
-        .annotate(
-            _key=Cast("translation_key", output_field=CharField()),
-            _body=ExpressionWrapper(F("body"), output_field=TextField()),
-        )
-        .values_list(*COLUMNS)
-    )
+        where, params = f"{where} AND p.translation_key < %s", [*params, sql.uuid_param(high)]
+    query = _RowsQuery(where, params)
     batch: list[ArticleGroup] = []
     size = 0
-    if connections[rows.db].vendor == "sqlite":
-        stream = _in_pages(rows, ROWS_PER_FETCH)
+    if sql.connection().vendor == "sqlite":
+        stream = _in_pages(query, ROWS_PER_FETCH)
+    elif keys is not None and len(keys) * len(wanted) <= ROWS_PER_FETCH:
+        # A few articles (an incremental run): one round trip, not a server-side cursor's
+        # three (declare, fetch, close).
+        stream = iter(sql.fetch_all(*query.sql()))
     else:
-        stream = rows.iterator(chunk_size=ROWS_PER_FETCH)
+        stream = query.stream(ROWS_PER_FETCH)
     for key, members in groupby(stream, key=lambda row: row[1]):
         group = ArticleGroup(canonical_key(key))
         for row in members:
@@ -175,8 +179,44 @@ def iter_article_batches(
         yield batch
 
 
-def _in_pages(rows: QuerySet, page_size: int) -> Iterator[tuple]:
-    """The rows of ``rows`` (ordered by translation key), one query per ``page_size`` rows.
+@dataclass(frozen=True)
+class _RowsQuery:
+    """The query for the rows of the articles to render (``COLUMNS``), in translation-key order.
+
+    Written out rather than built by the ORM, which took longer to build it than the database
+    to run it (``sql.py``).
+    """
+
+    where: str
+    params: list[Any]
+
+    def sql(self, start: str | None = None, limit: int | None = None) -> tuple[str, list[Any]]:
+        """The query, from translation key ``start`` on, ``limit`` rows at most."""
+        where, params = self.where, list(self.params)
+        if start is not None:
+            where += " AND p.translation_key >= %s"
+            params.append(sql.uuid_param(start))
+        query = (
+            f"SELECT {', '.join(COLUMNS)} {_ROWS_FROM} WHERE {where}"
+            " ORDER BY p.translation_key, p.locale_id"
+        )
+        if limit is not None:
+            query += f" LIMIT {int(limit)}"
+        return query, params
+
+    def page(self, start: str | None, limit: int) -> list[tuple]:
+        return sql.fetch_all(*self.sql(start, limit))
+
+    def stream(self, chunk_size: int) -> Iterator[tuple]:
+        """Every row, read ``chunk_size`` at a time (a server-side cursor where there is one)."""
+        with sql.connection().chunked_cursor() as cursor:
+            cursor.execute(*self.sql())
+            while rows := cursor.fetchmany(chunk_size):
+                yield from rows
+
+
+def _in_pages(query: _RowsQuery, page_size: int) -> Iterator[tuple]:
+    """The rows of ``query`` (ordered by translation key), one query per ``page_size`` rows.
 
     SQLite keeps a read transaction open on a connection for as long as a query is being read,
     and a connection in a read transaction cannot write once another connection has: a gate
@@ -188,8 +228,7 @@ def _in_pages(rows: QuerySet, page_size: int) -> Iterator[tuple]:
     start = None
     more = True
     while more:
-        remaining = rows if start is None else rows.filter(translation_key__gte=UUID(start))
-        page = list(remaining[:page_size])
+        page = query.page(start, page_size)
         more = len(page) == page_size
         if more:
             last = page[-1][1]
@@ -221,9 +260,22 @@ def _content(row: tuple, key: str) -> PageContent:
             translated=translated,
             total=total,
         )
-    # title, slug, search_description, live_revision_id, first/last_published_at, alias_of_id
-    fields = row[4:11]
-    return PageContent(pk, key, language, locale_id, *fields, _decode_body(body_text), record)
+    title, slug, description, live_revision_id, first_published, last_published, alias = row[4:11]
+    return PageContent(
+        pk,
+        key,
+        language,
+        locale_id,
+        title,
+        slug,
+        description,
+        live_revision_id,
+        sql.aware(first_published),
+        sql.aware(last_published),
+        alias,
+        _decode_body(body_text),
+        record,
+    )
 
 
 def _decode_body(text: str | None) -> list[dict[str, Any]]:

@@ -20,9 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q
-from wagtail.models import Page
-
+from . import sql
 from .directory import Visibility
 from .facts import FactChanges, changes_in_lines, load_facts
 from .models import PageChange
@@ -54,27 +52,53 @@ def refresh_facts(
     now = visibility.now
     if previous_at > now or previous_at < now - RETENTION + MARGIN:
         return None
-    notes = PageChange.objects.filter(recorded_at__gte=previous_at - MARGIN)
-    page_ids: set[int] = set()
-    for page_id, structural in notes.values_list("page_id", "structural"):
-        if structural:
-            return None
-        page_ids.add(page_id)
-    # One pass over the pages counts both the visible ones and those whose expiry passed.
-    expired = Q(expire_at__gt=previous_at, expire_at__lte=now)
-    counts = Page.objects.aggregate(
-        visible=Count("pk", filter=visibility.filter()), expired=Count("pk", filter=expired)
-    )
-    if counts["expired"]:
-        page_ids.update(Page.objects.filter(expired).values_list("id", flat=True))
+    noted = _noted_pages(previous_at, visibility)
+    if noted is None:
+        return None
+    page_ids, visible = noted
     pages = previous.count("\n") + 1 if previous else 0
     if len(page_ids) > max(64, pages // 4):
         return None  # a change this big: reading every page costs less
     refreshed = _replace_groups(previous, page_ids, visibility)
     pages = refreshed.text.count("\n") + 1 if refreshed.text else 0
-    if pages != counts["visible"]:
+    if pages != visible:
         return None  # pages came or went without a note
     return refreshed
+
+
+def _noted_pages(previous_at: datetime, visibility: Visibility) -> tuple[set[int], int] | None:
+    """The pages noted since ``previous_at`` (less the margin) or expired since, and how many
+    pages are visible now; None when a note is structural.
+
+    One query: the notes, then one pass over the pages grouped by "expired since" (the id of
+    such a page, else NULL), each group with how many of its pages are visible.
+    """
+    visible, visible_params = sql.visible("p", visibility.now, visibility.restricted_paths)
+    query = (
+        "SELECT 0, page_id, CASE WHEN structural THEN 1 ELSE 0 END"
+        " FROM publishing_pagechange WHERE recorded_at >= %s"
+        " UNION ALL"
+        " SELECT 1, expired, SUM(visible) FROM ("
+        "SELECT CASE WHEN p.expire_at > %s AND p.expire_at <= %s THEN p.id END AS expired,"
+        f" CASE WHEN {visible} THEN 1 ELSE 0 END AS visible FROM wagtailcore_page p"
+        ") pages GROUP BY expired"
+    )
+    params = [
+        sql.datetime_param(previous_at - MARGIN),
+        sql.datetime_param(previous_at),
+        sql.datetime_param(visibility.now),
+        *visible_params,
+    ]
+    page_ids: set[int] = set()
+    count = 0
+    for part, page_id, value in sql.fetch_all(query, params):
+        if part == 0 and value:
+            return None  # a structural note
+        if page_id is not None:
+            page_ids.add(page_id)
+        if part == 1:
+            count += value or 0
+    return page_ids, count
 
 
 def _replace_groups(facts: str, page_ids: set[int], visibility: Visibility) -> RefreshedFacts:

@@ -13,18 +13,17 @@ renders and the groups its rich text links to (``PageDirectory.load(..., keys=, 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, Q
-from django.db.models.functions import Cast
+from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
-from wagtail.models import Page, PageViewRestriction, Site
 
 from cms.articles.models import ArticlePage
+
+from . import sql
 
 # URL paths made of ASCII slug segments ("thread-lifting/"), which reverse() leaves as they are.
 PLAIN_PATH = re.compile(r"(?:[A-Za-z0-9_-]+/)*")
@@ -65,8 +64,13 @@ class Visibility:
     @classmethod
     def load(cls, now: datetime | None = None) -> Visibility:
         """The view restrictions as they are now (one query)."""
-        restricted = PageViewRestriction.objects.values_list("page__path", flat=True)
-        return cls(now or timezone.now(), tuple(sorted(set(restricted))))
+        restricted = sql.fetch_all(f"SELECT p.path {RESTRICTED_FROM}")
+        return cls.of(now or timezone.now(), [path for (path,) in restricted])
+
+    @classmethod
+    def of(cls, now: datetime, restricted_paths: Iterable[str]) -> Visibility:
+        """The rule at ``now`` with these view restrictions' paths (as ``load`` reads them)."""
+        return cls(now, tuple(sorted(set(restricted_paths))))
 
     def filter(self) -> Q:
         return visible_pages_filter(self.now, self.restricted_paths)
@@ -105,25 +109,37 @@ class PageDirectory:
         """Snapshot the live page tree: every visible page, or only some translation groups.
 
         With ``keys`` or ``page_ids``, only the groups of those translation keys and of those
-        pages are loaded (the pages an incremental run renders or links to). Two queries
-        (three when Django's content-type cache is cold), whatever the number of pages.
+        pages are loaded (the pages an incremental run renders or links to). One query (two
+        without ``site_roots``), whatever the number of pages.
         """
         visibility = visibility or Visibility.load()
-        article_type = ContentType.objects.get_for_model(ArticlePage).pk
-        pages = Page.objects.filter(visibility.filter())
-        if keys is not None or page_ids is not None:
-            linked = Page.objects.filter(id__in=list(page_ids or ())).values("translation_key")
-            pages = pages.filter(
-                Q(translation_key__in=list(keys or ())) | Q(translation_key__in=linked)
+        where, params = sql.visible("p", visibility.now, visibility.restricted_paths)
+        partial = keys is not None or page_ids is not None
+        if partial:
+            # One IN over a subquery, not two INs ORed: PostgreSQL plans the OR as a scan of
+            # every page, the subquery as two index lookups.
+            by_key, key_params = sql.in_list("u.translation_key", map(sql.uuid_param, keys or ()))
+            linked, linked_params = sql.in_list("u.id", page_ids or ())
+            where += (
+                " AND p.translation_key IN (SELECT u.translation_key FROM wagtailcore_page u"
+                f" WHERE {by_key} OR {linked})"
             )
-        rows = pages.values_list(
-            "id",
-            "url_path",
-            # As text: uuid objects cost more to build than the rest of the row.
-            Cast("translation_key", output_field=CharField()),
-            "locale__language_code",
-            "content_type_id",
-        ).order_by()
+            params += key_params + linked_params
+        # Whether a page is an article, by its content type's natural key: no query for the
+        # type's id first. Key as text: uuid objects cost more to build than the rest of the row.
+        query = (
+            "SELECT p.id, p.url_path, CAST(p.translation_key AS text), l.language_code,"
+            " CASE WHEN c.app_label = %s AND c.model = %s THEN 1 ELSE 0 END"
+            " FROM wagtailcore_page p"
+            " INNER JOIN wagtailcore_locale l ON p.locale_id = l.id"
+            " INNER JOIN django_content_type c ON p.content_type_id = c.id"
+            f" WHERE {where}"
+        )
+        article = ArticlePage._meta
+        params = [article.app_label, article.model_name, *params]
+        # A few groups are read at once; every page through a server-side cursor, where the
+        # database has one, a chunk at a time.
+        rows = sql.fetch_all(query, params) if partial else _stream(query, params, 2000)
         # One string per key and language however many pages share it: the snapshot of a
         # large site is most of a run's memory.
         shared: dict[str, str] = {}
@@ -132,9 +148,9 @@ class PageDirectory:
                 url_path,
                 shared.setdefault(key, canonical_key(key)),
                 shared.setdefault(language, language),
-                content_type == article_type,
+                bool(is_article),
             )
-            for pk, url_path, key, language, content_type in rows.iterator(chunk_size=2000)
+            for pk, url_path, key, language, is_article in rows
         }
         roots = site_roots if site_roots is not None else load_site_roots()
         return cls(entries, roots, visibility, prefixes)
@@ -209,11 +225,27 @@ def _reverse_serve(path: str, language: str) -> str | None:
             return None
 
 
+# The pages with a view restriction (their path: the restriction covers what lies below).
+RESTRICTED_FROM = (
+    "FROM wagtailcore_pageviewrestriction r INNER JOIN wagtailcore_page p ON r.page_id = p.id"
+)
+# Every site root page and each of its translations, with its language as ``l``.
+SITE_ROOTS_FROM = (
+    "FROM wagtailcore_page p INNER JOIN wagtailcore_locale l ON p.locale_id = l.id"
+    " WHERE p.translation_key IN (SELECT r.translation_key FROM wagtailcore_site w"
+    " INNER JOIN wagtailcore_page r ON w.root_page_id = r.id)"
+)
+
+
 def load_site_roots() -> list[tuple[str, str]]:
     """``(url_path, language)`` of every site root page and of each of its translations."""
-    root_keys = Site.objects.values("root_page__translation_key")
-    return list(
-        Page.objects.filter(translation_key__in=root_keys)
-        .values_list("url_path", "locale__language_code")
-        .order_by("url_path")
-    )
+    query = f"SELECT p.url_path, l.language_code {SITE_ROOTS_FROM} ORDER BY p.url_path"
+    return [(url_path, language) for url_path, language in sql.fetch_all(query)]
+
+
+def _stream(query: str, params: list, chunk_size: int) -> Iterator[tuple]:
+    """The rows of ``query``, read ``chunk_size`` at a time (server-side where there is one)."""
+    with sql.connection().chunked_cursor() as cursor:
+        cursor.execute(query, params)
+        while rows := cursor.fetchmany(chunk_size):
+            yield from rows

@@ -4,9 +4,10 @@ One pass renders each translation group once for all selected channels, and each
 builds its tree aside and switches to it at the end, atomically. A run is incremental when it
 can be: the page facts (``facts.py``) are compared with those the current trees were built from,
 and only the groups whose inputs changed are read and rendered. The database work does not grow
-with the number of pages: a handful of queries whatever the number of articles (view
-restrictions, facts, slug collisions, site roots, the directory, one streaming query for the
-articles, the channels' sequence numbers), plus what the gates do, in bulk, per batch.
+with the number of pages: a handful of queries whatever the number of articles (sequence
+marks, view restrictions and site roots in one; the change notes; facts; slug collisions; the
+directory; one streaming query for the articles; raising the sequence marks), plus what the
+gates do, in bulk, per batch. They are written out in SQL (``sql.py``), not built by the ORM.
 """
 
 from __future__ import annotations
@@ -24,11 +25,12 @@ from django.conf import settings
 from django.utils import timezone
 from wagtail.models import Locale
 
+from . import sql
 from .batches import ArticleGroup, iter_article_batches
 from .builder import ChannelExport, ChannelReport
 from .changes import prune_changes, refresh_facts
 from .channels import Channel, load_channels
-from .directory import PageDirectory, Visibility, load_site_roots
+from .directory import RESTRICTED_FROM, SITE_ROOTS_FROM, PageDirectory, Visibility
 from .documents import GroupRenderer
 from .errors import ExportError
 from .facts import (
@@ -41,10 +43,9 @@ from .facts import (
 )
 from .fingerprint import digest, routing_inputs, static_fingerprint
 from .gates import Gate, gate_fingerprints, load_gates, run_gates
-from .models import ChannelState
 from .richtext import linked_pages
 from .serialize import sha256_hex
-from .state import ExportState, remove_unused_facts
+from .state import CODE_FINGERPRINT, STATE_DIR, ExportState, remove_unused_facts
 from .tree import TrashRemoval, export_lock, flush, read_published
 from .workers import Advance, KeyRange, Workers, can_fork, plan_shares, process_count
 
@@ -101,26 +102,24 @@ def export_channels(
     source_language = settings.TRANSLATION_SOURCE_LOCALE
     report = ExportReport(dry_run=dry_run)
     with export_lock(root, wait=wait, read_only=dry_run):
-        floors = dict(
-            ChannelState.objects.filter(channel__in=[c.name for c in channels]).values_list(
-                "channel", "sequence"
-            )
-        )
-        visibility = Visibility.load(now)
+        floors, visibility, site_roots = _starting_point([c.name for c in channels], now)
         facts_cache: dict[str, str] = {}  # the previous runs' facts, by digest
         trees = {c.name: read_published(root, c.name, facts_cache) for c in channels}
         current = _current_facts(visibility, [tree.state for tree in trees.values()], full)
         facts, facts_digest = current.text, current.digest
-        site_roots = load_site_roots()
         routing = routing_inputs(site_roots)
         fingerprints = gate_fingerprints(gates)
+        # Beside the states, never served; a dry run writes nothing.
+        code_cache = None if dry_run else root / STATE_DIR / CODE_FINGERPRINT
         exports: list[ChannelExport] = []
         trash_removal = None
         try:
             for channel in channels:
                 static = None
                 if fingerprints is not None:  # gates that may change their minds: no shortcuts
-                    static = static_fingerprint(channel, routing, fingerprints, source_language)
+                    static = static_fingerprint(
+                        channel, routing, fingerprints, source_language, code_cache
+                    )
                 exports.append(
                     ChannelExport(
                         channel,
@@ -469,16 +468,55 @@ def _walk_links(value: Any) -> Iterable[int]:
             yield from _walk_links(child)
 
 
+def _starting_point(
+    names: list[str], now: datetime
+) -> tuple[dict[str, int], Visibility, list[tuple[str, str]]]:
+    """The channels' high-water marks (``ChannelState``), the view restrictions (as
+    ``Visibility.load``) and the site roots (as ``load_site_roots``), in one query.
+
+    Three questions a run asks first, of unrelated tables: one round trip, and on PostgreSQL
+    one plan to make, where a new connection makes each with its catalog caches cold. The
+    site roots are numbered in ``url_path`` order, as ``load_site_roots`` sorts them.
+    """
+    listed, params = sql.in_list("channel", names)
+    query = (
+        f"SELECT 0, channel, sequence, NULL FROM publishing_channelstate WHERE {listed}"
+        f" UNION ALL SELECT 1, p.path, NULL, NULL {RESTRICTED_FROM}"
+        " UNION ALL SELECT 2, p.url_path, ROW_NUMBER() OVER (ORDER BY p.url_path),"
+        f" l.language_code {SITE_ROOTS_FROM}"
+    )
+    floors: dict[str, int] = {}
+    restricted: list[str] = []
+    roots: list[tuple[int, str, str]] = []
+    for part, text, number, language in sql.fetch_all(query, params):
+        if part == 0:
+            floors[text] = number
+        elif part == 1:
+            restricted.append(text)
+        else:
+            roots.append((number, text, language))
+    site_roots = [(url_path, language) for _number, url_path, language in sorted(roots)]
+    return floors, Visibility.of(now, restricted), site_roots
+
+
 def _record_sequences(published: list[ChannelReport], now: datetime) -> None:
-    """Raise the channels' high-water marks, in one upsert.
+    """Raise the channels' high-water marks, in one upsert (``ChannelState``).
 
     Each new sequence was computed above the mark read under the lock, so it only ever rises.
+    The statement is the one ``bulk_create(update_conflicts=True)`` builds, written out (see
+    ``sql.py``).
     """
     if not published:
         return
-    ChannelState.objects.bulk_create(
-        [ChannelState(channel=r.channel, sequence=r.sequence, published_at=now) for r in published],
-        update_conflicts=True,
-        unique_fields=["channel"],
-        update_fields=["sequence", "published_at"],
-    )
+    values, params = [], []
+    at = sql.datetime_param(now)
+    for report in published:
+        values.append("(%s, %s, %s)")
+        params += [report.channel, report.sequence, at]
+    with sql.connection().cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO publishing_channelstate (channel, sequence, published_at)"
+            f" VALUES {', '.join(values)} ON CONFLICT (channel) DO UPDATE"
+            " SET sequence = EXCLUDED.sequence, published_at = EXCLUDED.published_at",
+            params,
+        )

@@ -14,15 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from django.db import connections
-from django.db.models import CharField, Count, F, Func, Q, TextField, Value
-from django.db.models.functions import Cast, Coalesce
-from wagtail.models import Page
+from django.db.models import CharField, Count
+from django.db.models.functions import Cast
 
 from cms.articles.models import ArticlePage
 
+from . import sql
 from .directory import Visibility, canonical_key
 
 FIELDS = (
@@ -44,26 +42,29 @@ FIELDS = (
 )
 
 
-class TabJoined(Func):
-    """Expressions as text, tab-separated, NULL as nothing.
-
-    Flat SQL: Django's ``Concat`` nests one level per argument, too deep for SQLite's parser
-    with this many columns.
-    """
-
-    template = "(%(expressions)s)"
-    output_field = TextField()
-
-    def __init__(self, *expressions: Any) -> None:
-        super().__init__(
-            *(Coalesce(Cast(e, output_field=TextField()), Value("")) for e in expressions)
-        )
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, arg_joiner=" || char(9) || ", **extra_context)
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return self.as_sql(compiler, connection, arg_joiner=" || chr(9) || ", **extra_context)
+# Each field's column, under the aliases of ``_FACTS_FROM``: the page (p), its translation
+# record (t) and the record's source page (s).
+_FACT_COLUMNS = (
+    "p.translation_key",
+    "p.id",
+    "p.content_type_id",
+    "p.locale_id",
+    "p.url_path",
+    "p.live_revision_id",
+    "p.first_published_at",
+    "p.last_published_at",
+    "p.alias_of_id",
+    "t.complete",
+    "t.translated",
+    "t.total",
+    "t.source_revision_id",
+    "s.live_revision_id",
+)
+_FACTS_FROM = (
+    "FROM wagtailcore_page p"
+    " LEFT OUTER JOIN translation_appliedtranslation t ON p.id = t.page_id"
+    " LEFT OUTER JOIN wagtailcore_page s ON t.source_page_id = s.id"
+)
 
 
 def load_facts(
@@ -75,26 +76,31 @@ def load_facts(
 
     ``keys`` and ``groups_of`` limit them to those translation groups and to the groups the
     pages of those ids belong to now (``changes.refresh_facts``).
+
+    A line is the translation key and ``FIELDS``, each as the database's text (NULL as
+    nothing), tab-separated: the SQL the ORM would build for it (a flat ``||`` of casts),
+    written out because building it took longer than running it. The text, not the values,
+    is what runs compare, so both databases' own renderings are kept as they are.
     """
-    pages = Page.objects.filter(visibility.filter())
+    where, params = sql.visible("p", visibility.now, visibility.restricted_paths)
     if keys is not None or groups_of is not None:
         # One IN over a subquery, not two INs ORed: PostgreSQL plans the OR as a scan of
         # every page, the subquery as two index lookups.
-        groups = Page.objects.filter(
-            Q(id__in=sorted(groups_of or ())) | Q(translation_key__in=sorted(keys or ()))
-        ).values("translation_key")
-        pages = pages.filter(translation_key__in=groups)
-    facts = (
-        pages.annotate(_fact=TabJoined("translation_key", *(F(name) for name in FIELDS)))
-        .order_by("id")
-        .values_list("_fact", flat=True)
-    )
-    # Read through a plain cursor: one text column needs none of the ORM's per-row work,
-    # which would cost more than the query itself.
-    sql, params = facts.query.sql_with_params()
+        by_id, id_params = sql.in_list("u.id", sorted(groups_of or ()))
+        by_key, key_params = sql.in_list(
+            "u.translation_key", map(sql.uuid_param, sorted(keys or ()))
+        )
+        where += (
+            " AND p.translation_key IN (SELECT u.translation_key FROM wagtailcore_page u"
+            f" WHERE {by_id} OR {by_key})"
+        )
+        params += id_params + key_params
+    separator = f" || {sql.tab()} || "
+    fact = separator.join(f"COALESCE(CAST({column} AS text), '')" for column in _FACT_COLUMNS)
+    query = f"SELECT {fact} {_FACTS_FROM} WHERE {where} ORDER BY p.id"
     lines: list[str] = []
-    with connections[facts.db].cursor() as cursor:
-        cursor.execute(sql, params)
+    with sql.connection().cursor() as cursor:
+        cursor.execute(query, params)
         while rows := cursor.fetchmany(2000):
             lines.extend(row[0] for row in rows)
     return "\n".join(lines)
@@ -143,25 +149,43 @@ def colliding_keys(
     the source's slug); which one gets it depends on both, so an incremental run renders all
     of them, in order, when it renders one. Usually one step finds nothing more.
     """
-    articles = ArticlePage.objects.filter(visibility.filter()).filter(
-        locale__language_code__in=sorted(set(languages))
-    )
+    codes = sorted(set(languages))
     known = set(keys)
     frontier = set(known)
     while frontier:
-        slugs = articles.filter(translation_key__in=sorted(frontier)).values("slug")
-        rows = (
-            articles.filter(slug__in=slugs)
-            .values_list("slug", Cast("translation_key", output_field=CharField()))
-            .order_by()
-        )
         keys_by_slug: dict[str, set[str]] = {}
-        for slug, key in rows:
+        for slug, key in _articles_sharing_slugs(visibility, codes, frontier):
             keys_by_slug.setdefault(slug, set()).add(canonical_key(key))
         shared = {key for group in keys_by_slug.values() if len(group) > 1 for key in group}
         frontier = shared - known
         known |= shared
     return known
+
+
+def _visible_articles(alias: str, visibility: Visibility, codes: list[str]) -> tuple[str, list]:
+    """FROM and WHERE of the visible articles in languages ``codes``, pages under ``alias``."""
+    where, params = sql.visible(alias, visibility.now, visibility.restricted_paths)
+    in_codes, code_params = sql.in_list(f"{alias}_l.language_code", codes)
+    source = (
+        f"FROM wagtailcore_page {alias}"
+        f" INNER JOIN articles_articlepage {alias}_a ON {alias}_a.page_ptr_id = {alias}.id"
+        f" INNER JOIN wagtailcore_locale {alias}_l ON {alias}_l.id = {alias}.locale_id"
+    )
+    return f"{source} WHERE {where} AND {in_codes}", params + code_params
+
+
+def _articles_sharing_slugs(
+    visibility: Visibility, codes: list[str], keys: set[str]
+) -> list[tuple[str, str]]:
+    """``(slug, translation key as text)`` of the articles with the slug of one of ``keys``."""
+    outer, outer_params = _visible_articles("p", visibility, codes)
+    inner, inner_params = _visible_articles("q", visibility, codes)
+    in_keys, key_params = sql.in_list("q.translation_key", map(sql.uuid_param, sorted(keys)))
+    query = (
+        f"SELECT p.slug, CAST(p.translation_key AS text) {outer}"
+        f" AND p.slug IN (SELECT q.slug {inner} AND {in_keys})"
+    )
+    return sql.fetch_all(query, outer_params + inner_params + key_params)
 
 
 def contested_slugs(visibility: Visibility, languages: Iterable[str]) -> set[str]:

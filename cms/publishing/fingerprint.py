@@ -12,6 +12,8 @@ import hashlib
 import importlib.util
 import json
 import os
+import time
+from contextlib import suppress
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
@@ -30,12 +32,18 @@ PACKAGE = Path(__file__).resolve().parent
 # The exporter's code and the block definitions it renders from.
 SOURCES = (PACKAGE, PACKAGE.parent / "articles" / "blocks.py")
 LIBRARIES = (django, wagtail, nh3, orjson)
+RACY_NANOSECONDS = 2_000_000_000  # a source changed this recently is not cached
 
 
 @cache
-def code_fingerprint() -> str:
-    """A digest of the code that renders documents (computed once per process)."""
-    digest = hashlib.sha256()
+def code_fingerprint(cache: Path | None = None) -> str:
+    """A digest of the code that renders documents (computed once per process).
+
+    Reading and hashing every source file costs a fresh process (each export the task worker
+    does not run) more than a millisecond. With a ``cache`` file, the digest is kept there with
+    what each file's ``stat`` said (inode, size, modification time in nanoseconds), and is
+    only computed again when one of them differs: an edit, a checkout, a new or deleted file.
+    """
     files = sorted(
         os.path.join(folder, name)
         for source in SOURCES
@@ -45,10 +53,39 @@ def code_fingerprint() -> str:
         for name in names
         if str(name).endswith(".py") and "migrations" not in folder
     )
+    libraries = [f"{library.__name__}={library.__version__}" for library in LIBRARIES]
+    if cache is None:
+        return _digest_files(files, libraries)
+    stats = []
+    for path in files:
+        status = os.stat(path)
+        stats.append([path, status.st_ino, status.st_size, status.st_mtime_ns])
+    key = digest({"files": stats, "libraries": libraries})
+    try:
+        record = json.loads(cache.read_bytes())
+        if isinstance(record, dict) and record.get("key") == key:
+            return str(record["fingerprint"])
+    except (OSError, ValueError, KeyError):
+        pass
+    fingerprint = _digest_files(files, libraries)
+    # A file changed within the file system's clock granularity of its last change could keep
+    # its mtime: such a "racily clean" state (as git calls it) is not remembered.
+    settled = time.time_ns() - RACY_NANOSECONDS
+    if any(mtime >= settled for _path, _inode, _size, mtime in stats):
+        return fingerprint
+    with suppress(OSError):  # only a cache: the next process computes it again
+        temporary = cache.with_name(f"{cache.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"key": key, "fingerprint": fingerprint}), "utf-8")
+        os.replace(temporary, cache)
+    return fingerprint
+
+
+def _digest_files(files: list[str], libraries: list[str]) -> str:
+    digest = hashlib.sha256()
     for path in files:
         digest.update(Path(path).read_bytes() + b"\0")
-    for library in LIBRARIES:
-        digest.update(f"{library.__name__}={library.__version__}\0".encode())
+    for library in libraries:
+        digest.update(f"{library}\0".encode())
     return digest.hexdigest()
 
 
@@ -76,11 +113,15 @@ def static_fingerprint(
     routing: dict[str, Any],
     gates: list[tuple[str, str]],
     source_language: str,
+    code_cache: Path | None = None,
 ) -> str:
-    """The digest of everything every document of ``channel`` depends on at once."""
+    """The digest of everything every document of ``channel`` depends on at once.
+
+    ``code_cache``: where the code's digest may be kept between processes (``code_fingerprint``).
+    """
     material = {
         "schema_version": SCHEMA_VERSION,
-        "code": code_fingerprint(),
+        "code": code_fingerprint(code_cache),
         "channel": asdict(channel),
         "source_language": source_language,
         "routing": routing,

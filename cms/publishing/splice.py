@@ -230,7 +230,9 @@ class JournalEntries:
         if len(paths) <= 32:
             for path in paths:  # a few: search for each
                 marker = b'"path":' + encode_json(path) + b","
-                position = self.data.find(marker, self.low, self.high)
+                # From the end: a path has one entry, and the paths changed again are mostly
+                # those changed lately.
+                position = self.data.rfind(marker, self.low, self.high)
                 if position >= 0:
                     self.cuts.append(self._bounds(position))
             return
@@ -254,7 +256,10 @@ class JournalEntries:
         """
         found, position = [], self.low
         marker = b'"action":"delete"'
-        while (position := self.data.find(marker, position, self.high)) >= 0:
+        # Only the entries older than ``before`` can hold one: they come first, and where
+        # they end is found by bisecting, not by reading every entry.
+        older = self._first_at_or_after(before.encode())
+        while (position := self.data.find(marker, position, older)) >= 0:
             start, end = self._bounds(position)
             entry = self.data[start:end]
             at_start = entry.index(b'"at":"') + 6
@@ -265,6 +270,34 @@ class JournalEntries:
             found.append((sequence, at, (start, end)))
             position = end
         return found
+
+    def _first_at_or_after(self, moment: bytes) -> int:
+        """Where the first entry made at or after ``moment`` starts (the end if none).
+
+        Entries are in sequence order, which is the order of their times (see ``tombstones``).
+        """
+        low, high = self.low, self.high
+        while low < high:
+            middle = (low + high) // 2
+            start = self._start_from(middle)
+            if start is None or self._at(start) >= moment:
+                high = middle
+            else:
+                low = middle + 1
+        start = self._start_from(low)
+        return self.high if start is None else start
+
+    def _start_from(self, offset: int) -> int | None:
+        """The start of the first entry at or after ``offset``."""
+        if offset <= self.low:
+            return self.low if self.low < self.high else None
+        found = self.data.find(self.SEPARATOR, offset - 2, self.high)  # "}," then the entry
+        return None if found < 0 else found + 2
+
+    def _at(self, start: int) -> bytes:
+        """The ``at`` of the entry starting at ``start`` (no string value holds ``"at":"``)."""
+        at = self.data.index(b'"at":"', start) + 6
+        return self.data[at : self.data.index(b'"', at)]
 
     def cut(self, bounds: tuple[int, int]) -> None:
         self.cuts.append(bounds)

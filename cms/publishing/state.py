@@ -14,6 +14,9 @@
   and the pages its rich text links to; ``links``: the same dependencies, by linked page.
 - ``skips``: the articles left out and why, so an incremental run still reports them.
 
+``.state/.code-fingerprint`` keeps the digest of the exporter's code with what it was computed
+from (``fingerprint.code_fingerprint``), so a fresh process need not read every source file.
+
 The state is a cache: a missing, damaged or mismatched one only makes the next run rebuild.
 It is written before the switch and needs no flush: a tree published without its state is
 still whole, and the next run notices.
@@ -33,6 +36,9 @@ from pathlib import Path
 STATE_DIR = ".state"
 FORMAT = 2
 SECTIONS = ("groups", "links", "skips")
+# The exporter code's digest, kept between processes (``fingerprint.code_fingerprint``); the
+# dot keeps it out of what ``remove_unused_facts`` and ``tree.remove_old_trees`` look at.
+CODE_FINGERPRINT = ".code-fingerprint"
 FACTS_PREFIX = "_facts."  # "_" cannot start a channel name: no tree or state is called so
 SLUG_TAKEN = "slug taken by "
 FACTS_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # UTC, fixed width

@@ -97,3 +97,19 @@ def test_journal_entries_for_paths_are_cut_and_tombstones_found(count):
     result = json.loads(b"[" + b"".join(journal_entries.render()) + b"]")
     kept = [entry for entry in entries if entry["path"] not in dropped]
     assert result == [*kept, {"sequence": 99}]
+
+
+@pytest.mark.parametrize("count", [0, 1, 7, 40])
+def test_tombstones_are_those_older_than_the_cutoff_wherever_it_falls(count):
+    entries = [
+        {"sequence": n, "action": "delete" if n % 2 else "upsert", "path": f"p{n}.json",
+         "at": f"2025-01-{n // 2 + 1:02d}T00:00:00Z"}
+        for n in range(1, count + 1)
+    ]  # fmt: skip
+    data = journal(entries)
+    low, high = region(data, b'"entries":[', b"]}\n")
+    cutoffs = ["0000", "9999", *(entry["at"] for entry in entries), "2025-01-01T12:00:00Z"]
+    for cutoff in cutoffs:
+        found = JournalEntries(data, low, high).tombstones(before=cutoff)
+        expected = [e["sequence"] for e in entries if e["action"] == "delete" and e["at"] < cutoff]
+        assert [sequence for sequence, _at, _bounds in found] == expected

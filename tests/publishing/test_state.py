@@ -1,5 +1,8 @@
-"""What a tree was built from, kept beside it; facts shared between channels."""
+"""What a tree was built from, kept beside it; facts shared between channels; the code digest."""
 
+import os
+
+from cms.publishing import fingerprint
 from cms.publishing.state import (
     STATE_DIR,
     ExportState,
@@ -59,3 +62,34 @@ def test_replacing_groups_keeps_every_section_sorted(tmp_path):
     assert current.groups == sorted(current.groups)
     assert current.group("k1").paths == ("ko/articles/c.json",)
     assert current.dependents("p:9") == ["k1"] and current.dependents("k:k2") == []
+
+
+def test_the_code_fingerprint_kept_on_disk_is_recomputed_when_a_source_changes(
+    tmp_path, monkeypatch
+):
+    source = tmp_path / "code"
+    source.mkdir()
+    monkeypatch.setattr(fingerprint, "SOURCES", (source,))
+    cache = tmp_path / ".code-fingerprint"
+
+    def computed(*, settled=True):
+        if settled:  # changed long ago: the cache may be trusted with it
+            for path in source.iterdir():
+                os.utime(path, (1_000_000_000, 1_000_000_000 + len(path.read_bytes())))
+        fingerprint.code_fingerprint.cache_clear()
+        return fingerprint.code_fingerprint(cache), fingerprint.code_fingerprint.__wrapped__()
+
+    (source / "a.py").write_text("x = 1\n")
+    assert len(set(computed(settled=False))) == 1
+    assert not cache.exists()  # a file changed just now may change again unseen: not kept
+    first, _ = computed()
+    assert cache.exists() and computed() == (first, first)
+    (source / "a.py").write_text("x = 22\n")
+    changed, expected = computed()
+    assert changed == expected != first
+    (source / "b.py").write_text("")
+    added, expected = computed()
+    assert added == expected not in {first, changed}
+    cache.write_text("not json")
+    assert len(set(computed())) == 1
+    fingerprint.code_fingerprint.cache_clear()
