@@ -707,7 +707,3 @@ class DigestSet:
                 return True
             index += 1
         return False
-
-
-def _member_path(member: bytes) -> str:
-    return member[1 : member.index(b'"', 1)].decode()

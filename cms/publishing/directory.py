@@ -163,10 +163,6 @@ class PageDirectory:
             if entry.is_article and entry.language in languages
         }
 
-    def visible_filter(self) -> Q:
-        """The same visibility rule, for queries that load full pages."""
-        return self.visibility.filter()
-
     def key_of(self, page_id: int) -> str | None:
         """The translation key of a visible page, or None."""
         entry = self.entries.get(page_id)
