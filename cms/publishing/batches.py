@@ -161,7 +161,7 @@ def iter_article_batches(
         # three (declare, fetch, close).
         stream = iter(sql.fetch_all(*query.sql()))
     else:
-        stream = query.stream(ROWS_PER_FETCH)
+        stream = sql.stream(*query.sql(), ROWS_PER_FETCH)
     for key, members in groupby(stream, key=lambda row: row[1]):
         group = ArticleGroup(canonical_key(key))
         for row in members:
@@ -206,13 +206,6 @@ class _RowsQuery:
 
     def page(self, start: str | None, limit: int) -> list[tuple]:
         return sql.fetch_all(*self.sql(start, limit))
-
-    def stream(self, chunk_size: int) -> Iterator[tuple]:
-        """Every row, read ``chunk_size`` at a time (a server-side cursor where there is one)."""
-        with sql.connection().chunked_cursor() as cursor:
-            cursor.execute(*self.sql())
-            while rows := cursor.fetchmany(chunk_size):
-                yield from rows
 
 
 def _in_pages(query: _RowsQuery, page_size: int) -> Iterator[tuple]:

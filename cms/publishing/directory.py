@@ -13,7 +13,7 @@ renders and the groups its rich text links to (``PageDirectory.load(..., keys=, 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -116,15 +116,8 @@ class PageDirectory:
         where, params = sql.visible("p", visibility.now, visibility.restricted_paths)
         partial = keys is not None or page_ids is not None
         if partial:
-            # One IN over a subquery, not two INs ORed: PostgreSQL plans the OR as a scan of
-            # every page, the subquery as two index lookups.
-            by_key, key_params = sql.in_list("u.translation_key", map(sql.uuid_param, keys or ()))
-            linked, linked_params = sql.in_list("u.id", page_ids or ())
-            where += (
-                " AND p.translation_key IN (SELECT u.translation_key FROM wagtailcore_page u"
-                f" WHERE {by_key} OR {linked})"
-            )
-            params += key_params + linked_params
+            groups, group_params = sql.in_groups("p", keys or (), page_ids or ())
+            where, params = f"{where} AND {groups}", params + group_params
         # Whether a page is an article, by its content type's natural key: no query for the
         # type's id first. Key as text: uuid objects cost more to build than the rest of the row.
         query = (
@@ -139,7 +132,7 @@ class PageDirectory:
         params = [article.app_label, article.model_name, *params]
         # A few groups are read at once; every page through a server-side cursor, where the
         # database has one, a chunk at a time.
-        rows = sql.fetch_all(query, params) if partial else _stream(query, params, 2000)
+        rows = sql.fetch_all(query, params) if partial else sql.stream(query, params, 2000)
         # One string per key and language however many pages share it: the snapshot of a
         # large site is most of a run's memory.
         shared: dict[str, str] = {}
@@ -237,11 +230,3 @@ def load_site_roots() -> list[tuple[str, str]]:
     """``(url_path, language)`` of every site root page and of each of its translations."""
     query = f"SELECT p.url_path, l.language_code {SITE_ROOTS_FROM} ORDER BY p.url_path"
     return [(url_path, language) for url_path, language in sql.fetch_all(query)]
-
-
-def _stream(query: str, params: list, chunk_size: int) -> Iterator[tuple]:
-    """The rows of ``query``, read ``chunk_size`` at a time (server-side where there is one)."""
-    with sql.connection().chunked_cursor() as cursor:
-        cursor.execute(query, params)
-        while rows := cursor.fetchmany(chunk_size):
-            yield from rows

@@ -84,17 +84,8 @@ def load_facts(
     """
     where, params = sql.visible("p", visibility.now, visibility.restricted_paths)
     if keys is not None or groups_of is not None:
-        # One IN over a subquery, not two INs ORed: PostgreSQL plans the OR as a scan of
-        # every page, the subquery as two index lookups.
-        by_id, id_params = sql.in_list("u.id", sorted(groups_of or ()))
-        by_key, key_params = sql.in_list(
-            "u.translation_key", map(sql.uuid_param, sorted(keys or ()))
-        )
-        where += (
-            " AND p.translation_key IN (SELECT u.translation_key FROM wagtailcore_page u"
-            f" WHERE {by_id} OR {by_key})"
-        )
-        params += id_params + key_params
+        groups, group_params = sql.in_groups("p", keys or (), groups_of or ())
+        where, params = f"{where} AND {groups}", params + group_params
     separator = f" || {sql.tab()} || "
     fact = separator.join(f"COALESCE(CAST({column} AS text), '')" for column in _FACT_COLUMNS)
     query = f"SELECT {fact} {_FACTS_FROM} WHERE {where} ORDER BY p.id"

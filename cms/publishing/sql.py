@@ -15,7 +15,7 @@ parameters, adapted as the ORM adapts them (datetimes, uuids).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -36,6 +36,15 @@ def fetch_all(sql: str, params: Sequence[Any] = ()) -> list[tuple]:
     with connection().cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
+
+
+def stream(sql: str, params: Sequence[Any], chunk_size: int) -> Iterator[tuple]:
+    """Every row of ``sql``, read ``chunk_size`` at a time (a server-side cursor where the
+    database has one), for queries whose rows should not all be in memory at once."""
+    with connection().chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(chunk_size):
+            yield from rows
 
 
 def datetime_param(value: datetime) -> Any:
@@ -86,3 +95,18 @@ def visible(alias: str, now: datetime, restricted_paths: Iterable[str]) -> tuple
         sql += f" AND NOT ({alias}.path LIKE %s ESCAPE '\\')"
         params.append(startswith_param(path))
     return sql, params
+
+
+def in_groups(alias: str, keys: Iterable[str], page_ids: Iterable[int]) -> tuple[str, Params]:
+    """The pages under ``alias`` in the translation groups of ``keys`` or of ``page_ids``.
+
+    One IN over a subquery, not two INs ORed: PostgreSQL plans the OR as a scan of every page,
+    the subquery as two index lookups.
+    """
+    by_key, key_params = in_list("u.translation_key", map(uuid_param, sorted(keys)))
+    by_id, id_params = in_list("u.id", sorted(page_ids))
+    condition = (
+        f"{alias}.translation_key IN (SELECT u.translation_key FROM wagtailcore_page u"
+        f" WHERE {by_key} OR {by_id})"
+    )
+    return condition, key_params + id_params
