@@ -27,7 +27,15 @@ from .directory import PageDirectory
 from .documents import SCHEMA_VERSION, GroupRenderer, alternate, index_entry, timestamp
 from .errors import ExportError
 from .facts import FactChanges
-from .journal import DELETE, UPSERT, Change, encode_journal, next_journal, splice_journal
+from .journal import (
+    DELETE,
+    UPSERT,
+    Change,
+    Compaction,
+    encode_journal,
+    next_journal,
+    splice_journal,
+)
 from .plan import Skip, plan_group
 from .schema import channel_schemas
 from .serialize import dump_json, encode_json, sha256_hex
@@ -136,7 +144,7 @@ class ChannelExport:
         dry_run: bool,
         fsync: bool,
         now: datetime,
-        retention: timedelta,
+        compaction: Compaction,
         static: str | None,
         facts: str,
         facts_digest: str,
@@ -149,7 +157,7 @@ class ChannelExport:
         self.source_language = source_language
         self.full = full
         self.now = now
-        self.retention = retention
+        self.compaction = compaction
         self.static = static
         self.facts = facts
         self.facts_digest = facts_digest
@@ -465,7 +473,7 @@ class ChannelExport:
             self._tombstone(path, self._previous_identity(path))
         if self.previous.path is None:
             journal = next_journal(
-                self.channel.name, None, self.floor, self.changes, self.now, self.retention
+                self.channel.name, None, self.floor, self.changes, self.now, self.compaction
             )
             return self._files(), encode_journal(journal), True
         journal, changed = self._splice_journal(always=True)
@@ -544,7 +552,7 @@ class ChannelExport:
             self.floor,
             self.changes,
             self.now,
-            self.retention,
+            self.compaction,
             always=always,
         )
 

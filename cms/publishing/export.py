@@ -43,6 +43,7 @@ from .facts import (
 )
 from .fingerprint import digest, routing_inputs, static_fingerprint
 from .gates import Gate, gate_fingerprints, load_gates, run_gates
+from .journal import DEFAULT_JOURNAL_MAX_ENTRIES, Compaction
 from .richtext import linked_pages
 from .serialize import sha256_hex
 from .state import CODE_FINGERPRINT, STATE_DIR, ExportState, remove_unused_facts
@@ -96,6 +97,7 @@ def export_channels(
     lock, folder) before anything published is touched.
     """
     channels = select_channels(load_channels(), names)
+    compaction = journal_compaction()
     gates = load_gates()
     root = Path(settings.EXPORT_ROOT)
     now = now or timezone.now()
@@ -130,7 +132,7 @@ def export_channels(
                         dry_run=dry_run,
                         fsync=settings.EXPORT_FSYNC,
                         now=now,
-                        retention=timedelta(days=settings.EXPORT_TOMBSTONE_RETENTION_DAYS),
+                        compaction=compaction,
                         static=static,
                         facts=facts,
                         facts_digest=facts_digest,
@@ -175,6 +177,19 @@ def export_channels(
             if trash_removal is not None:
                 trash_removal.wait()
     return report
+
+
+def journal_compaction() -> Compaction:
+    """The journal's limits from the settings, or ``ExportError`` naming the bad one."""
+    days = settings.EXPORT_TOMBSTONE_RETENTION_DAYS
+    entries = getattr(settings, "EXPORT_JOURNAL_MAX_ENTRIES", DEFAULT_JOURNAL_MAX_ENTRIES)
+    for name, value in (
+        ("EXPORT_TOMBSTONE_RETENTION_DAYS", days),
+        ("EXPORT_JOURNAL_MAX_ENTRIES", entries),
+    ):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ExportError(f"settings.{name} must be a whole number, at least 1, not {value!r}")
+    return Compaction(timedelta(days=days), entries)
 
 
 def _stage(exports: list[ChannelExport]) -> list[ChannelExport]:

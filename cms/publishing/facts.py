@@ -157,10 +157,12 @@ def _visible_articles(alias: str, visibility: Visibility, codes: list[str]) -> t
     """FROM and WHERE of the visible articles in languages ``codes``, pages under ``alias``."""
     where, params = sql.visible(alias, visibility.now, visibility.restricted_paths)
     in_codes, code_params = sql.in_list(f"{alias}_l.language_code", codes)
+    # "+" keeps SQLite (which plans without statistics) from reading every page of the
+    # locales through the locale index: the pages are found by slug or key, their locale then.
     source = (
         f"FROM wagtailcore_page {alias}"
         f" INNER JOIN articles_articlepage {alias}_a ON {alias}_a.page_ptr_id = {alias}.id"
-        f" INNER JOIN wagtailcore_locale {alias}_l ON {alias}_l.id = {alias}.locale_id"
+        f" INNER JOIN wagtailcore_locale {alias}_l ON {alias}_l.id = +{alias}.locale_id"
     )
     return f"{source} WHERE {where} AND {in_codes}", params + code_params
 

@@ -3,9 +3,15 @@
 Every entry gets its own sequence number, strictly increasing across runs (and across a wiped
 export folder, through ``ChannelState``). Every published tree has a sequence number above all
 before it. The journal is compacted on every run: only the latest entry per path is kept (a
-client replaying entries after its cursor still reaches the current state), and tombstones
-older than the retention period are dropped, which raises ``compacted_through``; a cursor
-below that may have missed a deletion, so the client must pull ``index.json`` again.
+client replaying entries after its cursor still reaches the current state), tombstones older
+than the retention period are dropped, and past ``Compaction.max_entries`` the oldest entries
+are dropped too. Each raises ``compacted_through``; a cursor below it may have missed a change,
+so the client must pull ``index.json`` again.
+
+Why a cap: upserts never expire, so without one the journal would hold an entry for every
+document ever published (the first export journals them all) and be as large as the indexes.
+Every poll downloads it and every run rewrites it; a client thousands of changes behind is
+better served by the index, which it can compare with what it has by hash.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from .documents import SCHEMA_VERSION, timestamp
 from .serialize import encode_json
 from .splice import Chunks, JournalEntries, region
 
+# A client further behind than this many changes pulls index.json again (see Compaction).
+DEFAULT_JOURNAL_MAX_ENTRIES = 1000
 UPSERT = "upsert"
 DELETE = "delete"
 
@@ -50,6 +58,15 @@ class Change:
         return entry
 
 
+@dataclass(frozen=True)
+class Compaction:
+    """How much history the journal keeps (settings ``EXPORT_TOMBSTONE_RETENTION_DAYS`` and
+    ``EXPORT_JOURNAL_MAX_ENTRIES``)."""
+
+    retention: timedelta  # tombstones older than this are dropped
+    max_entries: int  # past this many entries, the oldest are dropped
+
+
 class CursorTooOld(Exception):
     """A ``since`` cursor the journal can no longer answer for."""
 
@@ -60,7 +77,7 @@ def next_journal(
     floor: int,
     changes: list[Change],
     now: datetime,
-    retention: timedelta,
+    compaction: Compaction,
 ) -> dict[str, Any]:
     """The journal after this run: the previous one, these changes appended, compacted.
 
@@ -79,7 +96,7 @@ def next_journal(
     at = timestamp(now)
     ordered = sorted(changes, key=lambda change: (change.path, change.action))
     entries.extend(change.entry(start + offset, at) for offset, change in enumerate(ordered, 1))
-    entries, compacted_through = compact(entries, compacted_through, now - retention)
+    entries, compacted_through = compact(entries, compacted_through, now, compaction)
     return {
         "schema_version": SCHEMA_VERSION,
         "channel": channel,
@@ -100,7 +117,7 @@ def splice_journal(
     floor: int,
     changes: list[Change],
     now: datetime,
-    retention: timedelta,
+    compaction: Compaction,
     always: bool = False,
 ) -> tuple[Chunks, bool]:
     """``next_journal`` on the published journal's bytes: its encoding, and whether it changed.
@@ -122,18 +139,27 @@ def splice_journal(
     ordered = sorted(changes, key=lambda change: (change.path, change.action))
     entries.drop_paths([change.path for change in ordered])
     superseded = set(entries.cuts)
-    cutoff = timestamp(now - retention)
+    cutoff = timestamp(now - compaction.retention)
     for sequence, _at, bounds in entries.tombstones(before=cutoff):
         if bounds not in superseded:
             entries.cut(bounds)
             compacted_through = max(compacted_through, sequence)
+    new = [encode_json(change.entry(start + n, at)) for n, change in enumerate(ordered, 1)]
+    excess = entries.count() + len(new) - compaction.max_entries
+    if excess > 0:
+        for sequence in entries.cut_oldest(excess):
+            compacted_through = max(compacted_through, sequence)
+        excess = max(0, len(new) - compaction.max_entries)
+        if excess:  # this run alone changed more: its own oldest entries go too
+            compacted_through = max(compacted_through, start + excess)
+            new = new[excess:]
     changed = bool(ordered or entries.cuts) or (
         compacted_through != int(header["compacted_through"])
     )
     if not changed and not always:
         return [], False  # nothing to publish: the caller keeps the current journal
-    for offset, change in enumerate(ordered, 1):
-        entries.append(encode_json(change.entry(start + offset, at)))
+    for entry in new:
+        entries.append(entry)
     head = {
         "schema_version": SCHEMA_VERSION,
         "channel": channel,
@@ -145,19 +171,24 @@ def splice_journal(
 
 
 def compact(
-    entries: list[dict[str, Any]], compacted_through: int, tombstones_after: datetime
+    entries: list[dict[str, Any]], compacted_through: int, now: datetime, compaction: Compaction
 ) -> tuple[list[dict[str, Any]], int]:
-    """Keep the latest entry per path; drop tombstones older than ``tombstones_after``."""
+    """Keep the latest entry per path; drop expired tombstones, then the oldest entries past
+    the limit. Returns the entries kept and the new ``compacted_through``."""
     latest: dict[str, dict[str, Any]] = {}
     for entry in entries:
         latest[entry["path"]] = entry  # entries are in sequence order: later wins
-    cutoff = timestamp(tombstones_after)
+    cutoff = timestamp(now - compaction.retention)
     kept = []
     for entry in sorted(latest.values(), key=lambda entry: entry["sequence"]):
         if entry["action"] == DELETE and entry["at"] < cutoff:
             compacted_through = max(compacted_through, entry["sequence"])
         else:
             kept.append(entry)
+    excess = len(kept) - compaction.max_entries
+    if excess > 0:
+        compacted_through = max(compacted_through, kept[excess - 1]["sequence"])
+        kept = kept[excess:]
     return kept, compacted_through
 
 

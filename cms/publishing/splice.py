@@ -302,6 +302,26 @@ class JournalEntries:
     def cut(self, bounds: tuple[int, int]) -> None:
         self.cuts.append(bounds)
 
+    def count(self) -> int:
+        """How many of the journal's entries are left (those appended not counted)."""
+        return self.data.count(self.START, self.low, self.high) - len(set(self.cuts))
+
+    def cut_oldest(self, count: int) -> list[int]:
+        """Cut the ``count`` oldest entries left; return their sequence numbers.
+
+        Entries are in sequence order: these are the first ones not cut already.
+        """
+        cut, sequences, start = set(self.cuts), [], self.low
+        while len(sequences) < count and start < self.high:
+            end = self.data.find(self.SEPARATOR, start, self.high)
+            end = self.high if end < 0 else end + 1
+            if (start, end) not in cut:
+                self.cuts.append((start, end))
+                number = self.data[start + len(self.START) : self.data.index(b",", start)]
+                sequences.append(int(number))
+            start = end + 1
+        return sequences
+
     def append(self, entry: bytes) -> None:
         self.appended.append(entry)
 

@@ -159,6 +159,9 @@ EXPORT_GATES: list[str] = ["cms.compliance.gate.export_blockers"]
 EXPORT_BATCH_SIZE = 500
 # Tombstones stay in changes.json this long; a client whose cursor is older re-reads index.json.
 EXPORT_TOMBSTONE_RETENTION_DAYS = 30
+# changes.json keeps at most this many entries (the newest); a client further behind re-reads
+# index.json. Keeps the journal small for every poll and every run, however large the site.
+EXPORT_JOURNAL_MAX_ENTRIES = 1000
 # Flush the new tree to disk before the switch: survives power loss, not just a killed process.
 EXPORT_FSYNC = True
 # Processes a run that renders every article (--full, a first export) may use; None: one per

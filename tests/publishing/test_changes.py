@@ -88,6 +88,22 @@ def test_an_expiry_that_passed_takes_the_page_out_without_a_note(bilingual):
     assert f"\t{page.pk}\t" not in facts
 
 
+def test_several_expiries_that_passed_take_every_one_of_those_pages_out(bilingual):
+    pages = [
+        bilingual["ko"]["mini-thread-lifting-vs-mini-facelift"],
+        bilingual["en"]["thread-lifting"],
+    ]
+    expiry = datetime.now(UTC) + timedelta(hours=1)
+    for number, page in enumerate(pages):
+        Page.objects.filter(pk=page.pk).update(expire_at=expiry + timedelta(seconds=number))
+    previous = snapshot()
+    later = expiry + LATER
+    facts = refreshed(previous, at=later)
+    assert facts == load_facts(Visibility.load(later))
+    visible = {int(line.split("\t")[1]) for line in facts.split("\n")}
+    assert not visible & {page.pk for page in pages}
+
+
 def test_nothing_noted_gives_the_previous_facts(bilingual):
     previous = snapshot()
     assert refreshed(previous) == previous[0]

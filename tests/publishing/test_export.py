@@ -13,6 +13,7 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
 from cms.home.models import HomePage
+from cms.publishing.errors import ExportError
 from cms.publishing.export import export_channels
 from cms.publishing.models import ChannelState
 from tests.articles.factories import make_article
@@ -328,6 +329,65 @@ def test_old_tombstones_are_compacted_and_raise_the_cursor_floor(bilingual, expo
     # Only the latest entry per path survives compaction.
     paths = [entry["path"] for entry in journal["entries"]]
     assert len(paths) == len(set(paths))
+
+
+def edit_mini_lifting(bilingual):
+    """Publish a new title: the Korean document and its English fallback change."""
+    page = bilingual["ko"]["mini-thread-lifting-vs-mini-facelift"]
+    page.title = "미니 리프팅"
+    page.save_revision().publish()
+
+
+def journal_entries(root):
+    journal = read_json(root, "web", "changes.json")
+    kept = [(entry["sequence"], entry["path"]) for entry in journal["entries"]]
+    return kept, journal["compacted_through"]
+
+
+def test_the_journal_keeps_only_the_newest_entries_past_its_limit(bilingual, export_root, settings):
+    settings.EXPORT_JOURNAL_MAX_ENTRIES = 3
+    export_channels(["web"], now=NOW)  # a first export journals its 4 documents, by path
+    mini, thread = (
+        "articles/mini-thread-lifting-vs-mini-facelift.json",
+        "articles/thread-lifting.json",
+    )
+    assert journal_entries(export_root) == (
+        [(2, f"en/{thread}"), (3, f"ko/{mini}"), (4, f"ko/{thread}")],
+        1,  # the dropped entry's: a cursor before it re-reads the index
+    )
+    edit_mini_lifting(bilingual)
+
+    export_channels(["web"], now=NOW + timedelta(hours=1))
+
+    # ko/mini's entry 3 gives way to its newer 6; entry 2, the oldest, to the limit.
+    assert journal_entries(export_root) == (
+        [(4, f"ko/{thread}"), (5, f"en/{mini}"), (6, f"ko/{mini}")],
+        2,
+    )
+
+
+def test_a_run_changing_more_than_the_limit_keeps_its_own_newest_entries(
+    bilingual, export_root, settings
+):
+    settings.EXPORT_JOURNAL_MAX_ENTRIES = 1
+    export_channels(["web"], now=NOW)
+    assert journal_entries(export_root) == ([(4, "ko/articles/thread-lifting.json")], 3)
+    edit_mini_lifting(bilingual)
+
+    export_channels(["web"], now=NOW + timedelta(hours=1))
+
+    assert journal_entries(export_root) == (
+        [(6, "ko/articles/mini-thread-lifting-vs-mini-facelift.json")],
+        5,
+    )
+
+
+@pytest.mark.parametrize("value", [0, -5, "100", 2.5, True, None])
+def test_a_bad_journal_limit_is_refused_by_name(bilingual, export_root, settings, value):
+    settings.EXPORT_JOURNAL_MAX_ENTRIES = value
+    with pytest.raises(ExportError, match="EXPORT_JOURNAL_MAX_ENTRIES must be a whole number"):
+        export_channels(["web"])
+    assert not (export_root / "web").exists()
 
 
 def export_queries(count: int, home) -> int:
