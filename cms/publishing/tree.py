@@ -10,17 +10,20 @@ Layout inside ``EXPORT_ROOT``::
     .trash/web.8d0c2e            trees no longer kept, being deleted
 
 Each run publishes a new tree: unchanged files keep the inode (and mtime) they had in the
-current tree, changed ones get a new inode, and the manifest is written last; then the symlink
-is replaced in one rename. Readers resolve the symlink once and see either the old tree or the
-new one, whole. A process killed at any moment leaves the symlink on the previous, complete
-tree; what it left half-built is removed by the next run.
+current tree, changed ones get a file of their own, and the manifest is written last; then the
+symlink is replaced in one rename. Readers resolve the symlink once and see either the old tree
+or the new one, whole. A process killed at any moment leaves the symlink on the previous,
+complete tree; what it left half-built is removed by the next run.
 
 Rather than hard-linking thousands of unchanged files into an empty folder, a run recycles the
 tree published before the current one (the *spare*): it is renamed, then only the files that
 differ from the current tree are replaced or removed. The spare is two runs old, so no reader
 is promised it any more, and renaming it first means nobody reads it half-updated under its
-old name. ``<tree>.spare`` in ``.state`` records which paths of the spare differ from the tree
-(written once they are known); without it, a run starts from an empty folder.
+old name. A file the spare must change is written over where it is when it is the spare's
+alone and no process has it open (a reader that opened it earlier keeps its bytes); otherwise
+it is replaced by a new file. ``<tree>.spare`` in ``.state`` records which paths of the spare
+differ from the tree (written once they are known); without it, a run starts from an empty
+folder.
 
 A tree no longer kept is not deleted where the run is: it is renamed into ``.trash`` (one
 rename), and deleted while a later run works, by another process (``TrashRemoval``) during a run
@@ -233,8 +236,8 @@ def write_spare(root: Path, tree: str, spare: Path, differs: Iterable[str]) -> N
 class StagingTree:
     """The next tree, built beside the published one; created on first use.
 
-    ``write`` gives a path new content (a new inode), ``keep`` gives it the current tree's file
-    (the same inode), ``remove`` takes it away. With a spare, paths outside ``differs`` already
+    ``write`` gives a path new content (a file of its own), ``keep`` gives it the current tree's
+    file (the same inode), ``remove`` takes it away. With a spare, paths outside ``differs`` already
     hold the current tree's file and need nothing.
     """
 
@@ -282,16 +285,30 @@ class StagingTree:
         return self.path
 
     def write(self, relative: str, data: bytes | list | BinaryIO) -> None:
-        """Give ``relative`` the content ``data`` (bytes, chunks or a file) in a new inode."""
+        """Give ``relative`` the content ``data`` (bytes, chunks or a file) in a file of its own.
+
+        That is a new inode, or the spare's own file at that path written over where no one
+        else has it (``_open_unshared``): unlinking a file of megabytes and allocating another
+        cost three times as long as rewriting it (an index, the manifest).
+        """
         target = self._target(relative)
-        if self.recycled:
-            with suppress(FileNotFoundError):
-                os.unlink(target)  # the spare's file is the current tree's too: never write into it
         self._changed(target, file=True)
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fd = None
+        if self.recycled:
+            if relative in self._spare.differs:
+                fd = _open_unshared(target)  # the spare's own file: rewritten where it is
+            if fd is None:
+                with suppress(FileNotFoundError):
+                    os.unlink(target)  # the current tree's file too, or someone reads it
+        if fd is None:
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
+            size = 0
             for chunk in _chunks_of(data):
                 _write_all(fd, chunk)
+                size += len(chunk)
+            os.ftruncate(fd, size)
+            _release_lease(fd)
             if self.fsync and self._dirty_files is not None:
                 # It will be synced on its own (few files changed): let the disk start now.
                 start_writeback(fd)
@@ -415,6 +432,36 @@ class StagingTree:
             os.makedirs(self._base + folder, exist_ok=True)
             self._directories.add(folder)
         return self._base + relative
+
+
+_LEASES = hasattr(fcntl, "F_SETLEASE")
+
+
+def _open_unshared(path: str) -> int | None:
+    """``path`` opened for writing if no one else has it: its only link, and no process has it
+    open (a write lease is granted only then, and makes any opening wait until it is let go).
+    None otherwise, or where leases do not exist: write a new file instead.
+    """
+    if not _LEASES:
+        return None
+    try:
+        fd = os.open(path, os.O_WRONLY)
+    except OSError:
+        return None
+    try:
+        if os.fstat(fd).st_nlink == 1:
+            fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_WRLCK)
+            return fd
+    except OSError:
+        pass  # EAGAIN: open elsewhere; EACCES: another user's file; EINVAL: not supported
+    os.close(fd)
+    return None
+
+
+def _release_lease(fd: int) -> None:
+    if _LEASES:
+        with suppress(OSError):
+            fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
 
 
 def flush(trees: Iterable[StagingTree]) -> None:

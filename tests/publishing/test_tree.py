@@ -122,6 +122,62 @@ def test_a_full_run_recycles_the_spare_and_records_the_tree_it_replaced(bilingua
     assert trash_of(export_root) == []
 
 
+def spare_after_two_edits(bilingual, export_root):
+    """Two exports after the first: the spare is then a tree of the spare's own files, and the
+    Korean index is one of them. Returns the spare's index path, ready for a third edit."""
+    export_channels(["web"])
+    edit_title(bilingual["ko"]["thread-lifting"], "실리프팅 안내")
+    export_channels(["web"])
+    spare = tree.read_published(export_root, "web").spare
+    assert "ko/index.json" in spare.differs
+    edit_title(bilingual["ko"]["thread-lifting"], "실리프팅 총정리")
+    return spare.path / "ko" / "index.json"
+
+
+def test_a_changed_file_reuses_the_spare_s_own_file_when_no_one_has_it(
+    bilingual, export_root, monkeypatch
+):
+    spare_after_two_edits(bilingual, export_root)
+    unlinked = []
+    unlink = os.unlink
+    monkeypatch.setattr(
+        os, "unlink", lambda path, **kw: unlinked.append(str(path)) or unlink(path, **kw)
+    )
+
+    export_channels(["web"])
+
+    # Written where it was, not unlinked and created anew (the inode number alone cannot
+    # tell: a file system may hand a freed number straight back).
+    assert not [path for path in unlinked if path.endswith("/ko/index.json")]
+    published = export_root / "web" / "ko" / "index.json"
+    assert "실리프팅 총정리" in published.read_text(encoding="utf-8")
+    verify_tree(export_root, "web")  # every file whole, none longer than its new content
+
+
+def test_a_spare_file_someone_is_reading_is_left_to_them(bilingual, export_root):
+    index = spare_after_two_edits(bilingual, export_root)
+    old = index.read_bytes()
+    with open(index, "rb") as reader:
+        start = reader.read(100)
+
+        export_channels(["web"])
+
+        assert start + reader.read() == old  # the reader's file was not touched
+        assert os.fstat(reader.fileno()).st_ino != (export_root / "web/ko/index.json").stat().st_ino
+    verify_tree(export_root, "web")
+
+
+def test_a_spare_file_linked_elsewhere_is_not_rewritten(bilingual, export_root, tmp_path):
+    index = spare_after_two_edits(bilingual, export_root)
+    old = index.read_bytes()
+    os.link(index, tmp_path / "kept.json")  # a backup's hard link, say
+
+    export_channels(["web"])
+
+    assert (tmp_path / "kept.json").read_bytes() == old
+    verify_tree(export_root, "web")
+
+
 def run_killed(kill_at: int | None, counter_file) -> int:
     """Run an export in a forked child that dies (os._exit, no clean-up) at file call n."""
     pid = os.fork()
