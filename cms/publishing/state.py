@@ -30,7 +30,8 @@ from __future__ import annotations
 import json
 import os
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from collections import OrderedDict
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 STATE_DIR = ".state"
@@ -42,6 +43,12 @@ CODE_FINGERPRINT = ".code-fingerprint"
 FACTS_PREFIX = "_facts."  # "_" cannot start a channel name: no tree or state is called so
 SLUG_TAKEN = "slug taken by "
 FACTS_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # UTC, fixed width
+# A process that exports again and again (the task worker) reads back the states it wrote the
+# run before: it keeps the last few as parsed, by file identity (a state is replaced, never
+# rewritten in place, so a new one has a new inode), and facts texts by digest (their name).
+REMEMBERED = 8
+_remembered_states: OrderedDict[str, tuple[tuple[int, int, int], ExportState]] = OrderedDict()
+_remembered_facts: OrderedDict[str, str] = OrderedDict()
 
 
 def clean_field(text: str) -> str:
@@ -127,6 +134,16 @@ class ExportState:
         links += [f"{dep}\t{g.key}" for g in groups for dep in g.depends_on]
         self.links = sorted(links)
 
+    def copy(self) -> ExportState:
+        """A copy whose line lists can be changed without changing this one's."""
+        return replace(
+            self,
+            prefixes=dict(self.prefixes),
+            groups=list(self.groups),
+            links=list(self.links),
+            skips=list(self.skips),
+        )
+
     def encode(self) -> bytes:
         sections = [
             "\n".join(lines).encode("utf-8") for lines in (self.groups, self.links, self.skips)
@@ -175,8 +192,48 @@ def read_state(
     ``facts`` caches facts files by digest across the channels of a run.
     """
     facts = {} if facts is None else facts
+    path = state_path(root, tree)
     try:
-        data = state_path(root, tree).read_bytes()
+        identity = _identity(path)
+    except OSError:
+        return None
+    remembered = _remembered_states.get(str(path))
+    if remembered is not None and remembered[0] == identity:
+        state = remembered[1]
+        if (state.channel, state.tree) != (channel, tree):
+            return None
+        facts.setdefault(state.facts_digest, state.facts)
+        return state.copy()
+    state = _read_state(path, channel, tree, facts)
+    if state is not None:
+        _remember(_remembered_states, str(path), (identity, state.copy()))
+    return state
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    stat = os.stat(path)
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
+def _remember(remembered: OrderedDict, key: str, value: object) -> None:
+    remembered[key] = value
+    remembered.move_to_end(key)
+    while len(remembered) > REMEMBERED:
+        remembered.popitem(last=False)
+
+
+def _read_facts(root: Path, digest: str) -> str:
+    text = _remembered_facts.get(digest)
+    if text is None:
+        text = (root / STATE_DIR / f"{FACTS_PREFIX}{digest}").read_text("utf-8")
+        _remember(_remembered_facts, digest, text)
+    return text
+
+
+def _read_state(path: Path, channel: str, tree: str, facts: dict[str, str]) -> ExportState | None:
+    root = path.parent.parent
+    try:
+        data = path.read_bytes()
         end = data.index(b"\n")
         header = json.loads(data[:end])
         if header.get("format") != FORMAT or (header["channel"], header["tree"]) != (channel, tree):
@@ -190,7 +247,7 @@ def read_state(
         groups, links, skips = sections
         digest = header["facts"]
         if digest not in facts:
-            facts[digest] = (root / STATE_DIR / f"{FACTS_PREFIX}{digest}").read_text("utf-8")
+            facts[digest] = _read_facts(root, digest)
         return ExportState(
             channel=channel,
             tree=tree,
@@ -222,7 +279,11 @@ def write_state(root: Path, state: ExportState) -> None:
         os.replace(temporary, facts)
     temporary = directory / f".{state.tree}.tmp"
     temporary.write_bytes(state.encode())
-    os.replace(temporary, state_path(root, state.tree))
+    path = state_path(root, state.tree)
+    os.replace(temporary, path)
+    # The next run of this process reads it back: it finds it parsed.
+    _remember(_remembered_states, str(path), (_identity(path), state.copy()))
+    _remember(_remembered_facts, state.facts_digest, state.facts)
 
 
 def remove_unused_facts(root: Path) -> None:

@@ -1,6 +1,7 @@
 """What a tree was built from, kept beside it; facts shared between channels; the code digest."""
 
 import os
+from pathlib import Path
 
 from cms.publishing import fingerprint
 from cms.publishing.state import (
@@ -93,3 +94,41 @@ def test_the_code_fingerprint_kept_on_disk_is_recomputed_when_a_source_changes(
     cache.write_text("not json")
     assert len(set(computed())) == 1
     fingerprint.code_fingerprint.cache_clear()
+
+
+def test_a_process_reads_back_the_state_it_wrote_without_reading_the_file(tmp_path, monkeypatch):
+    written = state("web", "web.1")
+    write_state(tmp_path, written)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("read from disk")
+
+    monkeypatch.setattr(Path, "read_bytes", no_reading)
+    monkeypatch.setattr(Path, "read_text", no_reading)
+    assert read_state(tmp_path, "web", "web.1").encode() == written.encode()
+    assert read_state(tmp_path, "web", "web.1").facts == written.facts
+
+
+def test_a_state_replaced_behind_the_process_is_read_again(tmp_path):
+    write_state(tmp_path, state("web", "web.1"))
+    assert read_state(tmp_path, "web", "web.1").sequence == 7
+    path = tmp_path / STATE_DIR / "web.1"
+    other = state("web", "web.1")
+    other.sequence = 8  # another process's run, say
+    (tmp_path / "other").write_bytes(other.encode())
+    os.replace(tmp_path / "other", path)
+
+    assert read_state(tmp_path, "web", "web.1").sequence == 8
+    path.write_bytes(b"damaged")
+    assert read_state(tmp_path, "web", "web.1") is None
+
+
+def test_changing_a_state_read_back_leaves_the_remembered_one_alone(tmp_path):
+    write_state(tmp_path, state("web", "web.1"))
+    first = read_state(tmp_path, "web", "web.1")
+    first.replace_groups({"k1"}, [], [])
+    first.prefixes["en"] = "/en/"
+
+    again = read_state(tmp_path, "web", "web.1")
+    assert again.group("k1") is not None and again.links == ["k:k2\tk1"]
+    assert again.prefixes == {"ko": "/ko/"}
