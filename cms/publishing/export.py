@@ -161,15 +161,13 @@ def export_channels(
                 for export in exports:
                     export.prefixes, export.routing = directory.prefixes, routing_digest
                     report.channels.append(export.report)
-                staged = _stage(exports)
-                for export in staged:
-                    export.publish()
-            if not dry_run:
-                remove_unused_facts(root)
-                if current.base_taken_at is None or current.base_taken_at.date() != now.date():
-                    # Notes only grow by a page saved: forgetting old ones once a day will do.
-                    prune_changes(now)
-            _record_sequences([c for c in report.channels if c.published], now)
+                staged = _stage(exports)  # none for a dry run
+                if not dry_run:
+                    _publish(staged, root, now)
+            taken_at = current.base_taken_at
+            first_today = taken_at is None or taken_at.date() != now.date()
+            if not dry_run and first_today:
+                prune_changes(now)  # notes only grow by a page saved: once a day will do
         finally:
             for export in exports:
                 if not export.report.published:
@@ -512,6 +510,31 @@ def _starting_point(
             roots.append((number, text, language))
     site_roots = [(url_path, language) for _number, url_path, language in sorted(roots)]
     return floors, Visibility.of(now, restricted), site_roots
+
+
+def _publish(staged: list[ChannelExport], root: Path, now: datetime) -> None:
+    """Switch the staged channels to their new trees and raise their high-water marks.
+
+    Both at once: switching and tidying up ``.state`` are file-system calls, made in a thread,
+    while this one (whose database connection it is) writes the marks. A mark raised for a
+    switch that then fails only makes sequence numbers skip, which the contract allows; a mark
+    is never lower than what a channel has published for longer than the run.
+    """
+    if not staged:
+        remove_unused_facts(root)  # an unchanged channel may have refreshed its state
+        return
+
+    def switch() -> None:
+        for export in staged:
+            export.publish()
+        remove_unused_facts(root)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="publish") as pool:
+        switching = pool.submit(switch)
+        try:
+            _record_sequences([export.report for export in staged], now)
+        finally:
+            switching.result()  # the switches' error, if any, before the marks'
 
 
 def _record_sequences(published: list[ChannelReport], now: datetime) -> None:

@@ -12,6 +12,7 @@ from django.db import connections
 from cms.publishing import tree
 from cms.publishing.errors import ExportLocked
 from cms.publishing.export import export_channels
+from cms.publishing.models import ChannelState
 from cms.publishing.tree import TREES_DIR, export_lock
 
 from .conftest import read_json, verify_tree
@@ -94,6 +95,22 @@ def test_a_full_run_that_fails_to_switch_leaves_the_published_trees(
         now, then = verify_tree(export_root, channel)["files"], before[channel]["files"]
         now.pop("changes.json"), then.pop("changes.json")
         assert now == then
+
+
+def test_a_failed_switch_makes_sequence_numbers_skip_never_repeat(
+    bilingual, export_root, monkeypatch
+):
+    export_channels(["web"])
+    published = read_json(export_root, "web", "manifest.json")["sequence"]
+    edit_title(bilingual["ko"]["thread-lifting"], "실리프팅 안내")
+
+    fail_at_switch(monkeypatch, ["web"])  # its mark is raised while it switches
+
+    mark = ChannelState.objects.get(channel="web").sequence
+    assert mark > published
+    assert read_json(export_root, "web", "manifest.json")["sequence"] == published
+    export_channels(["web"])
+    assert read_json(export_root, "web", "manifest.json")["sequence"] > mark
 
 
 def test_a_first_export_records_its_mirror_as_the_next_runs_spare(bilingual, export_root):
