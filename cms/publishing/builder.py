@@ -411,7 +411,7 @@ class ChannelExport:
         self._complete(files)
         self.staging.write(MANIFEST, self._manifest(files, sequence))  # last: the tree is whole
         self.written.add(MANIFEST)
-        write_state(self.root, self._state(sequence))
+        write_state(self.root, self._state(sequence), remember=self.incremental)
         # What is left is switching: let go of what every channel's run listed.
         self.documents, self.groups, self.skips, self._paths = [], [], [], None
         return True
@@ -629,7 +629,8 @@ class ChannelExport:
         # The same facts, read lately enough that the next run's change notes start near now.
         if recorded == inputs and state.facts_at >= _iso(self.now - FACTS_REFRESH):
             return
-        write_state(self.root, self._state(self.previous.sequence, tree=self.previous.path.name))
+        state = self._state(self.previous.sequence, tree=self.previous.path.name)
+        write_state(self.root, state, remember=self.incremental)
 
     def _state(self, sequence: int, tree: str | None = None) -> ExportState:
         previous = self.previous.state

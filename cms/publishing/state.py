@@ -30,7 +30,6 @@ from __future__ import annotations
 import json
 import os
 from bisect import bisect_left, bisect_right
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -43,12 +42,11 @@ CODE_FINGERPRINT = ".code-fingerprint"
 FACTS_PREFIX = "_facts."  # "_" cannot start a channel name: no tree or state is called so
 SLUG_TAKEN = "slug taken by "
 FACTS_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # UTC, fixed width
-# A process that exports again and again (the task worker) reads back the states it wrote the
-# run before: it keeps the last few as parsed, by file identity (a state is replaced, never
-# rewritten in place, so a new one has a new inode), and facts texts by digest (their name).
-REMEMBERED = 8
-_remembered_states: OrderedDict[str, tuple[tuple[int, int, int], ExportState]] = OrderedDict()
-_remembered_facts: OrderedDict[str, str] = OrderedDict()
+# A process that exports again and again (the task worker) reads back the state each channel's
+# incremental run wrote the run before: it keeps the last one per channel as written, with the
+# file's identity (a state is replaced, never rewritten in place: a new one has a new inode).
+# Rebuilds remember nothing: their states grow with the site, and they run rarely.
+_remembered: dict[tuple[str, str], tuple[Path, tuple[int, int, int], ExportState]] = {}
 
 
 def clean_field(text: str) -> str:
@@ -197,37 +195,17 @@ def read_state(
         identity = _identity(path)
     except OSError:
         return None
-    remembered = _remembered_states.get(str(path))
-    if remembered is not None and remembered[0] == identity:
-        state = remembered[1]
-        if (state.channel, state.tree) != (channel, tree):
-            return None
+    remembered = _remembered.get((str(root), channel))
+    if remembered is not None and remembered[:2] == (path, identity):
+        state = remembered[2]
         facts.setdefault(state.facts_digest, state.facts)
-        return state.copy()
-    state = _read_state(path, channel, tree, facts)
-    if state is not None:
-        _remember(_remembered_states, str(path), (identity, state.copy()))
-    return state
+        return state.copy()  # the run changes its lists
+    return _read_state(path, channel, tree, facts)
 
 
 def _identity(path: Path) -> tuple[int, int, int]:
     stat = os.stat(path)
     return stat.st_ino, stat.st_size, stat.st_mtime_ns
-
-
-def _remember(remembered: OrderedDict, key: str, value: object) -> None:
-    remembered[key] = value
-    remembered.move_to_end(key)
-    while len(remembered) > REMEMBERED:
-        remembered.popitem(last=False)
-
-
-def _read_facts(root: Path, digest: str) -> str:
-    text = _remembered_facts.get(digest)
-    if text is None:
-        text = (root / STATE_DIR / f"{FACTS_PREFIX}{digest}").read_text("utf-8")
-        _remember(_remembered_facts, digest, text)
-    return text
 
 
 def _read_state(path: Path, channel: str, tree: str, facts: dict[str, str]) -> ExportState | None:
@@ -247,7 +225,7 @@ def _read_state(path: Path, channel: str, tree: str, facts: dict[str, str]) -> E
         groups, links, skips = sections
         digest = header["facts"]
         if digest not in facts:
-            facts[digest] = _read_facts(root, digest)
+            facts[digest] = (root / STATE_DIR / f"{FACTS_PREFIX}{digest}").read_text("utf-8")
         return ExportState(
             channel=channel,
             tree=tree,
@@ -267,8 +245,12 @@ def _read_state(path: Path, channel: str, tree: str, facts: dict[str, str]) -> E
         return None
 
 
-def write_state(root: Path, state: ExportState) -> None:
-    """Write the state of a tree about to be published (no flush: it is a cache)."""
+def write_state(root: Path, state: ExportState, *, remember: bool = False) -> None:
+    """Write the state of a tree about to be published (no flush: it is a cache).
+
+    ``remember``: keep it in memory for this process's next run, which reads it back (the
+    caller lets go of it: it is not copied).
+    """
     directory = root / STATE_DIR
     directory.mkdir(exist_ok=True)
     facts = directory / f"{FACTS_PREFIX}{state.facts_digest}"
@@ -281,9 +263,11 @@ def write_state(root: Path, state: ExportState) -> None:
     temporary.write_bytes(state.encode())
     path = state_path(root, state.tree)
     os.replace(temporary, path)
-    # The next run of this process reads it back: it finds it parsed.
-    _remember(_remembered_states, str(path), (_identity(path), state.copy()))
-    _remember(_remembered_facts, state.facts_digest, state.facts)
+    key = (str(root), state.channel)
+    if remember:
+        _remembered[key] = (path, _identity(path), state)
+    else:
+        _remembered.pop(key, None)
 
 
 def remove_unused_facts(root: Path) -> None:

@@ -274,14 +274,15 @@ class StagingTree:
         if self._spare is not None:
             # "." cannot occur in channel names, so "web." never matches another channel's trees.
             self.path = trees / f"{self.channel}.{secrets.token_hex(6)}"
-            os.replace(self._spare.path, self.path)
+            os.replace(self._spare.path, self.path)  # an entry of .trees changed, not the tree's
         else:
             self.path = Path(tempfile.mkdtemp(prefix=f"{self.channel}.", dir=trees))
             # mkdtemp's 0700 would hide the tree from a web server running as another user.
             os.chmod(self.path, 0o755)  # noqa: S103 - public export files, readable by design
+            self._dirty_folders.add(str(self.path))
         self._base = f"{self.path}/"
         self._directories.add("")
-        self._dirty_folders.update((str(trees), str(self.path)))
+        self._dirty_folders.add(str(trees))
         return self.path
 
     def write(self, relative: str, data: bytes | list | BinaryIO) -> None:
@@ -292,14 +293,17 @@ class StagingTree:
         cost three times as long as rewriting it (an index, the manifest).
         """
         target = self._target(relative)
-        self._changed(target, file=True)
         fd = None
         if self.recycled:
             if relative in self._spare.differs:
                 fd = _open_unshared(target)  # the spare's own file: rewritten where it is
+            # Rewritten in place, the file's folder lists what it did: only the file is synced.
+            self._changed(target, file=True, entry=fd is None)
             if fd is None:
                 with suppress(FileNotFoundError):
                     os.unlink(target)  # the current tree's file too, or someone reads it
+        else:
+            self._changed(target, file=True)
         if fd is None:
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
@@ -385,8 +389,9 @@ class StagingTree:
         if self.fsync:
             _fsync_directory(self.root)
 
-    def _changed(self, target: str, *, file: bool = False) -> None:
-        """Note a file written (or a folder entry changed) for the next flush."""
+    def _changed(self, target: str, *, file: bool = False, entry: bool = True) -> None:
+        """Note a file written (``file``) or an entry of its folder changed (``entry``: made,
+        linked, removed) for the next flush."""
         self.flushed = False
         if self._dirty_files is None:
             return  # too many: the flush syncs everything
@@ -395,7 +400,8 @@ class StagingTree:
             return
         if file:
             self._dirty_files.append(target)
-        self._dirty_folders.add(os.path.dirname(target))
+        if entry:
+            self._dirty_folders.add(os.path.dirname(target))
 
     def take_pending(self) -> tuple[list[str], list[str]] | None:
         """Files and folders changed since the last flush (None: too many), forgotten here.
@@ -429,7 +435,12 @@ class StagingTree:
             self.create()
         folder = relative.rpartition("/")[0]
         if folder not in self._directories:
-            os.makedirs(self._base + folder, exist_ok=True)
+            if not os.path.isdir(self._base + folder):
+                os.makedirs(self._base + folder, exist_ok=True)  # other processes may too
+                # New folders are entries of the folders above them, up to the tree.
+                parts = folder.split("/")
+                for depth in range(len(parts)):
+                    self._changed(self._base + "/".join(parts[: depth + 1]))
             self._directories.add(folder)
         return self._base + relative
 

@@ -98,7 +98,7 @@ def test_the_code_fingerprint_kept_on_disk_is_recomputed_when_a_source_changes(
 
 def test_a_process_reads_back_the_state_it_wrote_without_reading_the_file(tmp_path, monkeypatch):
     written = state("web", "web.1")
-    write_state(tmp_path, written)
+    write_state(tmp_path, written, remember=True)
 
     def no_reading(*args, **kwargs):
         raise AssertionError("read from disk")
@@ -110,7 +110,7 @@ def test_a_process_reads_back_the_state_it_wrote_without_reading_the_file(tmp_pa
 
 
 def test_a_state_replaced_behind_the_process_is_read_again(tmp_path):
-    write_state(tmp_path, state("web", "web.1"))
+    write_state(tmp_path, state("web", "web.1"), remember=True)
     assert read_state(tmp_path, "web", "web.1").sequence == 7
     path = tmp_path / STATE_DIR / "web.1"
     other = state("web", "web.1")
@@ -124,7 +124,7 @@ def test_a_state_replaced_behind_the_process_is_read_again(tmp_path):
 
 
 def test_changing_a_state_read_back_leaves_the_remembered_one_alone(tmp_path):
-    write_state(tmp_path, state("web", "web.1"))
+    write_state(tmp_path, state("web", "web.1"), remember=True)
     first = read_state(tmp_path, "web", "web.1")
     first.replace_groups({"k1"}, [], [])
     first.prefixes["en"] = "/en/"
@@ -132,3 +132,19 @@ def test_changing_a_state_read_back_leaves_the_remembered_one_alone(tmp_path):
     again = read_state(tmp_path, "web", "web.1")
     assert again.group("k1") is not None and again.links == ["k:k2\tk1"]
     assert again.prefixes == {"ko": "/ko/"}
+
+
+def test_only_the_last_state_remembered_per_channel_is_kept(tmp_path, monkeypatch):
+    write_state(tmp_path, state("web", "web.1"), remember=True)
+    write_state(tmp_path, state("web", "web.2"), remember=True)
+    write_state(tmp_path, state("app", "app.1"))  # a rebuild's: not remembered
+    reads = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(
+        Path, "read_bytes", lambda path: reads.append(path.name) or read_bytes(path)
+    )
+
+    for channel, tree in (("web", "web.1"), ("web", "web.2"), ("app", "app.1")):
+        assert read_state(tmp_path, channel, tree).tree == tree
+
+    assert reads == ["web.1", "app.1"]  # web.2 came from memory

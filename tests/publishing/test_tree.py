@@ -330,6 +330,34 @@ def test_a_run_that_changes_a_few_files_fsyncs_them_not_the_whole_system(
     verify_tree(export_root, "web")
 
 
+def test_a_file_rewritten_in_place_is_synced_and_its_folder_is_not(
+    bilingual, export_root, monkeypatch
+):
+    index = spare_after_two_edits(bilingual, export_root)
+    tree_path = index.parent.parent
+    synced, unlinked = [], []
+    fsync_path, unlink = tree._fsync_path, os.unlink
+    monkeypatch.setattr(tree, "_fsync_path", lambda path: synced.append(path) or fsync_path(path))
+    monkeypatch.setattr(
+        os, "unlink", lambda path, **kw: unlinked.append(str(path)) or unlink(path, **kw)
+    )
+
+    report = export_channels(["web"])
+
+    staged = str((export_root / "web").resolve())
+    written = [*report.channels[0].written, "ko/index.json", "changes.json", "manifest.json"]
+    for path in written:
+        assert f"{staged}/{path}" in synced  # every file written reaches the disk
+    in_place = [path for path in written if f"{staged}/{path}" not in unlinked]
+    assert "ko/index.json" in in_place
+    # Folders whose entries changed are synced (.trees: the spare was renamed); a folder whose
+    # files were only rewritten where they were is not.
+    assert str(export_root / TREES_DIR) in synced
+    assert f"{staged}/ko" not in synced
+    assert tree_path.name != staged.rpartition("/")[2]  # the spare was renamed to publish it
+    verify_tree(export_root, "web")
+
+
 def test_a_run_that_writes_many_files_syncs_once(bilingual, export_root, monkeypatch):
     monkeypatch.setattr(tree, "FSYNC_ONE_BY_ONE", 3)
     calls = count_syncs(monkeypatch)
