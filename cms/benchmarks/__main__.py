@@ -14,7 +14,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description=(
             "Build a corpus of articles (Korean sources with English translations) in a "
             "separate benchmark database and measure, in one run: the Wagtail API v2 listing "
-            "and detail endpoints, a full and an incremental export of every channel, "
+            "and detail endpoints, a full export of every channel, the incremental export "
+            "after one article is published (by the publish task in a task worker the bench "
+            "starts, and from the command line), "
             "extract_translations and apply_translations for all articles, and pulling the "
             "export over HTTP with and without If-None-Match. Prints documents/s, queries per "
             "document, peak memory and each path's ratio to the API v2 listing, checks the "
