@@ -304,15 +304,17 @@ class StagingTree:
                     os.unlink(target)  # the current tree's file too, or someone reads it
         else:
             self._changed(target, file=True)
-        if fd is None:
+        in_place = fd is not None
+        if not in_place:
             fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             size = 0
             for chunk in _chunks_of(data):
                 _write_all(fd, chunk)
                 size += len(chunk)
-            os.ftruncate(fd, size)
-            _release_lease(fd)
+            if in_place:  # a new file needs neither: a full export writes ten thousand
+                os.ftruncate(fd, size)
+                _release_lease(fd)
             if self.fsync and self._dirty_files is not None:
                 # It will be synced on its own (few files changed): let the disk start now.
                 start_writeback(fd)
