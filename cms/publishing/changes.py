@@ -15,7 +15,6 @@ Django's signals and keep the count (``QuerySet.update``, raw SQL) need ``--full
 
 from __future__ import annotations
 
-from bisect import insort
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -60,8 +59,7 @@ def refresh_facts(
     if len(page_ids) > max(64, pages // 4):
         return None  # a change this big: reading every page costs less
     refreshed = _replace_groups(previous, page_ids, visibility)
-    pages = refreshed.text.count("\n") + 1 if refreshed.text else 0
-    if pages != visible:
+    if pages - len(refreshed.removed) + len(refreshed.added) != visible:
         return None  # pages came or went without a note
     return refreshed
 
@@ -105,7 +103,7 @@ def _noted_pages(previous_at: datetime, visibility: Visibility) -> tuple[set[int
 def _replace_groups(facts: str, page_ids: set[int], visibility: Visibility) -> RefreshedFacts:
     """``facts`` with the translation groups of ``page_ids`` read again (one query).
 
-    The text is searched, not split into lines and parsed: it has a line per page of the
+    The text is searched and spliced, not split into lines: it has a line per page of the
     site, and only a few change.
     """
     if not page_ids:
@@ -117,16 +115,40 @@ def _replace_groups(facts: str, page_ids: set[int], visibility: Visibility) -> R
     added = fresh.split("\n") if fresh else []
     keys.update(line.partition("\t")[0] for line in added)
     cuts = sorted(line for key in keys for line in _lines_of_group(facts, key))
-    kept, removed, position = [], [], 0
-    for start, end in cuts:
-        kept.append(facts[position:start])
-        removed.append(facts[start:end])
-        position = end + 1  # and its newline
-    kept.append(facts[position:])
-    lines = [line for line in "".join(kept).split("\n") if line]
+    removed = frozenset(facts[start:end] for start, end in cuts)
+    return RefreshedFacts(_spliced(facts, cuts, added), removed, frozenset(added))
+
+
+def _spliced(facts: str, cuts: list[tuple[int, int]], added: list[str]) -> str:
+    """``facts`` without the lines at ``cuts`` (start, end) and with the ``added`` lines, each
+    where its page id puts it (lines are in page id order)."""
+    # Every line ends with a newline here, so a line is cut with its own and inserted with one.
+    text = facts + "\n" if facts else ""
+    edits = [(start, end + 1, 0, "") for start, end in cuts]
     for line in added:
-        insort(lines, line, key=_page_id)  # lines are in page id order
-    return RefreshedFacts("\n".join(lines), frozenset(removed), frozenset(added))
+        page_id = _page_id(line)
+        position = _first_line_after(text, page_id)
+        edits.append((position, position, page_id, line + "\n"))
+    pieces, position = [], 0
+    for start, end, _order, inserted in sorted(edits):
+        pieces += [text[position:start], inserted]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)[:-1]
+
+
+def _first_line_after(text: str, page_id: int) -> int:
+    """Where the first line of ``text`` (each ending with a newline) with a page id above
+    ``page_id`` starts; the end of the text if none (a binary search over the lines)."""
+    low, high = 0, len(text)
+    while low < high:
+        start = text.rfind("\n", 0, (low + high) // 2) + 1
+        end = text.index("\n", start)
+        if _page_id(text[start:end]) <= page_id:
+            low = end + 1
+        else:
+            high = start
+    return low
 
 
 def _line_around(facts: str, position: int) -> tuple[int, int]:

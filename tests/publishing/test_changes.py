@@ -1,5 +1,6 @@
 """Page facts from the change notes: the same text as reading every page, or no answer."""
 
+import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from cms.publishing.changes import (
     RETENTION,
     _keys_of_page,
     _lines_of_group,
+    _spliced,
     prune_changes,
     refresh_facts,
 )
@@ -184,3 +186,21 @@ def test_a_page_id_is_found_in_its_own_field_only():
         "key-a\t5\t1\t7\t/a/\t7",
         "key-a\t9\t1\t7\t/c/\t",
     ]
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_spliced_lines_land_where_sorting_every_line_would_put_them(seed):
+    rng = random.Random(seed)
+    ids = sorted(rng.sample(range(1, 60), rng.randint(0, 12)))
+    lines = [f"key-{rng.randint(1, 4)}\t{page_id}\t1\t/p{page_id}/" for page_id in ids]
+    facts = "\n".join(lines)
+    starts = [sum(len(line) + 1 for line in lines[:index]) for index in range(len(lines))]
+    cut = [index for index in range(len(lines)) if rng.random() < 0.3]
+    cuts = [(starts[index], starts[index] + len(lines[index])) for index in cut]
+    free = sorted(set(range(1, 60)) - set(ids))
+    added = [f"key-9\t{page_id}\t2\t/new{page_id}/" for page_id in rng.sample(free, 3)]
+    added += [lines[index].replace("\t1\t/", "\t2\t/") for index in cut if rng.random() < 0.5]
+
+    kept = [line for index, line in enumerate(lines) if index not in cut]
+    expected = sorted(kept + added, key=lambda line: int(line.split("\t")[1]))
+    assert _spliced(facts, cuts, added) == "\n".join(expected)
