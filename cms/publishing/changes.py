@@ -68,36 +68,49 @@ def _noted_pages(previous_at: datetime, visibility: Visibility) -> tuple[set[int
     """The pages noted since ``previous_at`` (less the margin) or expired since, and how many
     pages are visible now; None when a note is structural.
 
-    One query, usually: the notes, then one pass over the pages that counts the visible ones
-    and those whose expiry passed since (one found is named; several, rare, take a query more).
-    An aggregate, not a GROUP BY: sorting every page into groups took as long as the pass.
+    One query: the notes; the live pages whose expiry passed since (the first is named;
+    several, rare, take a query more); and the count of visible pages. The last two read the
+    partial index ``publishing_page_visibility`` (migration 0003), not every row of the page
+    table. Pages that are not live have no facts: their expiry changes nothing, and a page
+    unpublished by Wagtail is noted.
     """
-    expired = "p.expire_at > %s AND p.expire_at <= %s"
-    expired_params = [sql.datetime_param(previous_at), sql.datetime_param(visibility.now)]
-    visible, visible_params = sql.visible("p", visibility.now, visibility.restricted_paths)
-    query = (
-        "SELECT 0, page_id, CASE WHEN structural THEN 1 ELSE 0 END, 0"
-        " FROM publishing_pagechange WHERE recorded_at >= %s"
-        " UNION ALL"
-        " SELECT 1, MIN(expired), SUM(visible), COUNT(expired) FROM ("
-        f"SELECT CASE WHEN {expired} THEN p.id END AS expired,"
-        f" CASE WHEN {visible} THEN 1 ELSE 0 END AS visible FROM wagtailcore_page p"
-        ") pages"
-    )
-    params = [sql.datetime_param(previous_at - MARGIN), *expired_params, *visible_params]
     page_ids: set[int] = set()
     count = expiries = 0
-    for part, page_id, value, expired_pages in sql.fetch_all(query, params):
+    for part, page_id, value in sql.fetch_all(*_notes_query(previous_at, visibility)):
         if part == 0 and value:
             return None  # a structural note
         if page_id is not None:
             page_ids.add(page_id)
         if part == 1:
-            count, expiries = value or 0, expired_pages
+            expiries = value
+        elif part == 2:
+            count = value
     if expiries > 1:
-        rows = sql.fetch_all(f"SELECT p.id FROM wagtailcore_page p WHERE {expired}", expired_params)
+        expired, params = _expired_since(previous_at, visibility.now)
+        rows = sql.fetch_all(f"SELECT p.id FROM wagtailcore_page p WHERE {expired}", params)
         page_ids.update(page_id for (page_id,) in rows)
     return page_ids, count
+
+
+def _notes_query(previous_at: datetime, visibility: Visibility) -> tuple[str, sql.Params]:
+    """The query of ``_noted_pages``: rows of (part, page id, value)."""
+    expired, expired_params = _expired_since(previous_at, visibility.now)
+    visible, visible_params = sql.visible(
+        "p", visibility.now, visibility.restricted_paths, by_index=True
+    )
+    query = (
+        "SELECT 0, page_id, CASE WHEN structural THEN 1 ELSE 0 END"
+        " FROM publishing_pagechange WHERE recorded_at >= %s"
+        f" UNION ALL SELECT 1, MIN(p.id), COUNT(*) FROM wagtailcore_page p WHERE {expired}"
+        f" UNION ALL SELECT 2, NULL, COUNT(*) FROM wagtailcore_page p WHERE {visible}"
+    )
+    return query, [sql.datetime_param(previous_at - MARGIN), *expired_params, *visible_params]
+
+
+def _expired_since(previous_at: datetime, now: datetime) -> tuple[str, sql.Params]:
+    """The live pages whose expiry passed after ``previous_at`` (``live`` as the index has it)."""
+    condition = "p.live AND p.expire_at > %s AND p.expire_at <= %s"
+    return condition, [sql.datetime_param(previous_at), sql.datetime_param(now)]
 
 
 def _replace_groups(facts: str, page_ids: set[int], visibility: Visibility) -> RefreshedFacts:

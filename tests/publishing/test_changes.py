@@ -4,14 +4,16 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
 from wagtail.models import Page, PageViewRestriction
 
-from cms.publishing import export
+from cms.publishing import export, sql
 from cms.publishing.changes import (
     MARGIN,
     RETENTION,
     _keys_of_page,
     _lines_of_group,
+    _notes_query,
     _spliced,
     prune_changes,
     refresh_facts,
@@ -204,3 +206,25 @@ def test_spliced_lines_land_where_sorting_every_line_would_put_them(seed):
     kept = [line for index, line in enumerate(lines) if index not in cut]
     expected = sorted(kept + added, key=lambda line: int(line.split("\t")[1]))
     assert _spliced(facts, cuts, added) == "\n".join(expected)
+
+
+def sqlite_plan(query, params):
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {query}", params)
+        return " / ".join(row[-1] for row in cursor.fetchall())
+
+
+@pytest.mark.django_db
+def test_the_visibility_index_serves_the_notes_query_and_no_query_testing_live_as_a_value():
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL plans by its statistics; SQLite's choice is what is pinned")
+    visibility = Visibility.load(datetime.now(UTC))
+    notes_plan = sqlite_plan(*_notes_query(visibility.now - LATER, visibility))
+    assert notes_plan.count("publishing_page_visibility") == 2  # the expiries and the count
+
+    # Without statistics SQLite would pick the index for any query of live pages, over the
+    # translation key's: the partial index's condition, written as the bare column, keeps
+    # it out of the plans of the queries that test ``live = %s``.
+    visible, params = sql.visible("p", visibility.now, ())
+    other = f"SELECT p.id FROM wagtailcore_page p WHERE {visible} AND p.translation_key = %s"  # noqa: S608
+    assert "publishing_page_visibility" not in sqlite_plan(other, [*params, "0" * 32])
