@@ -13,8 +13,11 @@ INSTALLED_APPS = [
     "cms.home",
     "cms.articles",
     "cms.translation",
-    "cms.publishing",
+    # Before publishing: apps connect their signal handlers in this order, and an article's
+    # compliance verdict must be recorded before the export its publication queues can start
+    # (the export gate would otherwise check the article again, racing the publish).
     "cms.compliance",
+    "cms.publishing",
     "django_tasks_db",
     "wagtail.api.v2",
     "wagtail.contrib.forms",

@@ -5,10 +5,13 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from cms.articles.models import ArticlePage
+from cms.compliance.models import ComplianceVerdict
+from cms.publishing import signals
 from cms.publishing.export import export_channels
 from cms.publishing.tasks import export_after_publish
 
@@ -95,3 +98,26 @@ def test_unpublishing_queues_an_export_that_removes_the_document(
     assert queued_exports().count() == 1
     run_worker()
     assert not (exported / "web" / "ko" / "articles" / "thread-lifting.json").exists()
+
+
+@pytest.mark.django_db
+def test_an_articles_verdict_is_recorded_before_its_publication_queues_the_export(
+    exported, monkeypatch
+):
+    # The worker starts the export at once; it must find the verdict the publish records, or
+    # its gate checks the article again while the editor's publish is still running.
+    page = ArticlePage.objects.get(slug="thread-lifting", locale__language_code="ko")
+    ComplianceVerdict.objects.filter(page=page).delete()
+    verdict_when_queued = []
+    monkeypatch.setattr(
+        signals,
+        "_enqueue_unless_pending",
+        lambda reason: verdict_when_queued.append(
+            ComplianceVerdict.objects.filter(page=page).exists()
+        ),
+    )
+    # Outside a transaction (a publish in the admin), Django runs an on-commit callback at
+    # once: the export is queued in the middle of the publish, in signal-handler order.
+    monkeypatch.setattr(transaction, "on_commit", lambda func, using=None, robust=False: func())
+    page.save_revision().publish()
+    assert verdict_when_queued == [True]
