@@ -489,19 +489,27 @@ def flush(trees: Iterable[StagingTree]) -> None:
     if any(paths is None for paths in pending):
         os.sync()
     else:
-        files = [path for written, _folders in pending for path in written]
-        folders = [path for _written, changed in pending for path in changed]
-        for path in dict.fromkeys([*files, *folders]):  # files first, then what lists them
-            _fsync_path(path)
+        files = dict.fromkeys(path for written, _folders in pending for path in written)
+        folders = dict.fromkeys(path for _written, changed in pending for path in changed)
+        for path in files:  # files first, then what lists them
+            _fsync_path(path, data_only=True)
+        for path in folders:
+            if path not in files:
+                _fsync_path(path)
     for tree in trees:
         tree.take_pending()
         tree.flushed = True
 
 
-def _fsync_path(path: str) -> None:
+def _fsync_path(path: str, *, data_only: bool = False) -> None:
+    """Sync a file or folder; ``data_only``, a file's content and size but not its times
+    (``fdatasync``), all a reader of the published tree needs after a crash."""
     fd = os.open(path, os.O_RDONLY)
     try:
-        os.fsync(fd)
+        if data_only and hasattr(os, "fdatasync"):
+            os.fdatasync(fd)
+        else:
+            os.fsync(fd)
     finally:
         os.close(fd)
 

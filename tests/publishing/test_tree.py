@@ -300,6 +300,7 @@ def test_a_foreign_folder_at_the_public_path_is_left_alone(articles, export_root
 
 
 def count_syncs(monkeypatch):
+    """Calls of ``sync`` (everything) and ``fsync`` (one file or folder; ``fdatasync`` too)."""
     calls = {"sync": 0, "fsync": 0}
 
     def counting(name, real):
@@ -311,6 +312,7 @@ def count_syncs(monkeypatch):
 
     monkeypatch.setattr(tree.os, "sync", counting("sync", os.sync))
     monkeypatch.setattr(tree.os, "fsync", counting("fsync", os.fsync))
+    monkeypatch.setattr(tree.os, "fdatasync", counting("fsync", os.fdatasync))
     return calls
 
 
@@ -337,7 +339,9 @@ def test_a_file_rewritten_in_place_is_synced_and_its_folder_is_not(
     tree_path = index.parent.parent
     synced, unlinked = [], []
     fsync_path, unlink = tree._fsync_path, os.unlink
-    monkeypatch.setattr(tree, "_fsync_path", lambda path: synced.append(path) or fsync_path(path))
+    monkeypatch.setattr(
+        tree, "_fsync_path", lambda path, **kw: synced.append(path) or fsync_path(path, **kw)
+    )
     monkeypatch.setattr(
         os, "unlink", lambda path, **kw: unlinked.append(str(path)) or unlink(path, **kw)
     )
