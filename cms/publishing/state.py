@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import os
 from bisect import bisect_left, bisect_right
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -47,6 +48,8 @@ FACTS_TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"  # UTC, fixed width
 # file's identity (a state is replaced, never rewritten in place: a new one has a new inode).
 # Rebuilds remember nothing: their states grow with the site, and they run rarely.
 _remembered: dict[tuple[str, str], tuple[Path, tuple[int, int, int], ExportState]] = {}
+# The facts digest each file of ``.state`` names, by path, with the file's identity.
+_named_facts: dict[str, tuple[tuple[int, int, int], str | None]] = {}
 
 
 def clean_field(text: str) -> str:
@@ -270,6 +273,22 @@ def write_state(root: Path, state: ExportState, *, remember: bool = False) -> No
         _remembered.pop(key, None)
 
 
+def _facts_named_in(path: Path) -> str | None:
+    """The facts digest a state file's header names (None for a spare record).
+
+    Kept by the file's identity: a state is replaced, never rewritten in place, and every run
+    asks about every state, most of which it did not touch.
+    """
+    identity = _identity(path)
+    known = _named_facts.get(str(path))
+    if known is not None and known[0] == identity:
+        return known[1]
+    with open(path, "rb") as handle:
+        digest = json.loads(handle.readline()).get("facts")
+    _named_facts[str(path)] = (identity, digest)
+    return digest
+
+
 def remove_unused_facts(root: Path) -> None:
     """Delete the facts files no state refers to any more (call it holding the lock)."""
     directory = root / STATE_DIR
@@ -283,11 +302,10 @@ def remove_unused_facts(root: Path) -> None:
             if name.startswith(f".{FACTS_PREFIX}") and name.endswith(".tmp"):
                 (directory / name).unlink(missing_ok=True)  # left by a run killed mid-write
             continue
-        try:
-            with open(directory / name, "rb") as handle:
-                used.add(json.loads(handle.readline()).get("facts"))
-        except (OSError, ValueError, AttributeError):
-            continue
+        with suppress(OSError, ValueError, AttributeError):
+            used.add(_facts_named_in(directory / name))
+    for gone in _named_facts.keys() - {str(directory / name) for name in names}:
+        del _named_facts[gone]
     for name in names:
         if name.startswith(FACTS_PREFIX) and name.removeprefix(FACTS_PREFIX) not in used:
             (directory / name).unlink(missing_ok=True)

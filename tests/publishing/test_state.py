@@ -148,3 +148,11 @@ def test_only_the_last_state_remembered_per_channel_is_kept(tmp_path, monkeypatc
         assert read_state(tmp_path, channel, tree).tree == tree
 
     assert reads == ["web.1", "app.1"]  # web.2 came from memory
+
+
+def test_a_state_replaced_with_other_facts_lets_its_old_facts_go(tmp_path):
+    write_state(tmp_path, state("web", "web.1", facts="old", digest="d-old"))
+    remove_unused_facts(tmp_path)  # reads (and keeps) what the state names
+    write_state(tmp_path, state("web", "web.1", facts="new", digest="d-new"))  # a refresh
+    remove_unused_facts(tmp_path)
+    assert sorted(path.name for path in (tmp_path / STATE_DIR).glob("_facts.*")) == ["_facts.d-new"]
