@@ -20,6 +20,8 @@ from typing import Any
 
 import orjson
 from django.db import DEFAULT_DB_ALIAS
+from django.db.models.base import ModelState
+from django.db.models.signals import post_init, pre_init
 from wagtail.models import Locale
 
 from cms.articles.models import ArticlePage
@@ -95,7 +97,23 @@ class PageContent:
 
     def as_page(self, locales: dict[str, Locale]) -> ArticlePage:
         """An ``ArticlePage`` with this row's fields loaded and the others deferred."""
-        values = {
+        values = self._field_values()
+        if _plain_construction():
+            page = _loaded_page(values)
+        else:
+            fields = ArticlePage._meta.concrete_fields
+            concrete = [field.attname for field in fields if field.attname in values]
+            page = ArticlePage.from_db(
+                DEFAULT_DB_ALIAS, concrete, [values[name] for name in concrete]
+            )
+        locale = locales.get(self.language)
+        if locale is None:
+            locale = locales[self.language] = Locale(pk=self.locale_id, language_code=self.language)
+        page.locale = locale
+        return page
+
+    def _field_values(self) -> dict[str, Any]:
+        return {
             "id": self.pk,
             "page_ptr_id": self.pk,
             "translation_key": self.translation_key,
@@ -109,13 +127,26 @@ class PageContent:
             "alias_of_id": self.alias_of_id,
             "body": ArticlePage._meta.get_field("body").to_python(self.body_raw),
         }
-        concrete = [f.attname for f in ArticlePage._meta.concrete_fields if f.attname in values]
-        page = ArticlePage.from_db(DEFAULT_DB_ALIAS, concrete, [values[name] for name in concrete])
-        locale = locales.get(self.language)
-        if locale is None:
-            locale = locales[self.language] = Locale(pk=self.locale_id, language_code=self.language)
-        page.locale = locale
-        return page
+
+
+def _plain_construction() -> bool:
+    """Whether a page can be built without ``Model.__init__``: nothing listens to its signals.
+
+    ``from_db`` runs the model's constructor, which goes over each of the page's 40 fields
+    (setting the deferred ones aside) for every page a rebuild hands the gates: 2 to 4% of a
+    full export. What it leaves is the row's values and a ``_state``; built here, so is the
+    page. A model with an init listener (an image field, say) is built by its constructor.
+    """
+    return not (pre_init.has_listeners(ArticlePage) or post_init.has_listeners(ArticlePage))
+
+
+def _loaded_page(values: dict[str, Any]) -> ArticlePage:
+    """What ``ArticlePage.from_db`` returns for ``values`` (the fields not in it deferred)."""
+    page = ArticlePage.__new__(ArticlePage)
+    state = page._state = ModelState()
+    state.adding, state.db = False, DEFAULT_DB_ALIAS
+    page.__dict__.update(values)
+    return page
 
 
 @dataclass
