@@ -691,6 +691,9 @@ def _journal_sequence(journal: bytes | Chunks) -> int:
     return int(head[start : head.index(b",", start)])
 
 
+_LOW_64 = (1 << 64) - 1
+
+
 class DigestSet:
     """A set of byte strings by their 128-bit digests, in two sorted arrays: 16 bytes each.
 
@@ -699,9 +702,12 @@ class DigestSet:
     """
 
     def __init__(self, items: Iterable[bytes]) -> None:
-        pairs = sorted(self._digest(item) for item in items)
-        self._high = array("Q", [high for high, _low in pairs])
-        self._low = array("Q", [low for _high, low in pairs])
+        # Sorted as one 128-bit number each, then split: sorting ints is twice as fast as
+        # sorting pairs, and a rebuild builds one of these per channel before it can start.
+        blake2b = hashlib.blake2b
+        digests = sorted(int.from_bytes(blake2b(item, digest_size=16).digest()) for item in items)
+        self._high = array("Q", [digest >> 64 for digest in digests])
+        self._low = array("Q", [digest & _LOW_64 for digest in digests])
 
     @staticmethod
     def _digest(item: bytes) -> tuple[int, int]:
