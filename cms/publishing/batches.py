@@ -190,7 +190,7 @@ def iter_article_batches(
     elif keys is not None and len(keys) * len(wanted) <= ROWS_PER_FETCH:
         # A few articles (an incremental run): one round trip, not a server-side cursor's
         # three (declare, fetch, close).
-        stream = iter(sql.fetch_all(*query.sql()))
+        stream = iter(sql.fetch_all(*query.sql(), prepared=True))
     else:
         stream = sql.stream(*query.sql(), ROWS_PER_FETCH)
     for key, members in groupby(stream, key=lambda row: row[1]):

@@ -132,7 +132,10 @@ class PageDirectory:
         params = [article.app_label, article.model_name, *params]
         # A few groups are read at once; every page through a server-side cursor, where the
         # database has one, a chunk at a time.
-        rows = sql.fetch_all(query, params) if partial else sql.stream(query, params, 2000)
+        if partial:
+            rows = sql.fetch_all(query, params, prepared=True)
+        else:
+            rows = sql.stream(query, params, 2000)
         # One string per key and language however many pages share it: the snapshot of a
         # large site is most of a run's memory.
         shared: dict[str, str] = {}

@@ -501,7 +501,7 @@ def _starting_point(
     floors: dict[str, int] = {}
     restricted: list[str] = []
     roots: list[tuple[int, str, str]] = []
-    for part, text, number, language in sql.fetch_all(query, params):
+    for part, text, number, language in sql.fetch_all(query, params, prepared=True):
         if part == 0:
             floors[text] = number
         elif part == 1:

@@ -89,6 +89,8 @@ def load_facts(
     separator = f" || {sql.tab()} || "
     fact = separator.join(f"COALESCE(CAST({column} AS text), '')" for column in _FACT_COLUMNS)
     query = f"SELECT {fact} {_FACTS_FROM} WHERE {where} ORDER BY p.id"
+    if keys is not None or groups_of is not None:  # a few groups (an incremental run)
+        return "\n".join(line for (line,) in sql.fetch_all(query, params, prepared=True))
     lines: list[str] = []
     with sql.connection().cursor() as cursor:
         cursor.execute(query, params)
@@ -178,7 +180,7 @@ def _articles_sharing_slugs(
         f"SELECT p.slug, CAST(p.translation_key AS text) {outer}"
         f" AND p.slug IN (SELECT q.slug {inner} AND {in_keys})"
     )
-    return sql.fetch_all(query, outer_params + inner_params + key_params)
+    return sql.fetch_all(query, outer_params + inner_params + key_params, prepared=True)
 
 
 def contested_slugs(visibility: Visibility, languages: Iterable[str]) -> set[str]:

@@ -15,11 +15,14 @@ parameters, adapted as the ORM adapts them (datetimes, uuids).
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
@@ -31,11 +34,83 @@ def connection() -> BaseDatabaseWrapper:
     return connections[DEFAULT_DB_ALIAS]
 
 
-def fetch_all(sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-    """Every row of ``sql``, as tuples (no model, no per-row conversion)."""
-    with connection().cursor() as cursor:
-        cursor.execute(sql, params)
+def fetch_all(sql: str, params: Sequence[Any] = (), *, prepared: bool = False) -> list[tuple]:
+    """Every row of ``sql``, as tuples (no model, no per-row conversion).
+
+    ``prepared``: on PostgreSQL, through a statement prepared once per connection and run with
+    a generic plan (``_PreparedStatements``), for the incremental run's queries, whose planning
+    takes longer than running them. ``settings.EXPORT_PREPARED_STATEMENTS = False`` turns it
+    off (behind a pooler that does not keep a session's state, such as PgBouncer's transaction
+    mode).
+    """
+    database = connection()
+    statements = _PreparedStatements.of(database) if prepared else None
+    with database.cursor() as cursor:
+        if statements is None:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+        query, name = statements.query(sql, len(params))
+        try:
+            cursor.execute(query, params)
+        except Exception:
+            statements.give_up(name)  # it may or may not exist now: never prepared again
+            raise
+        while cursor.description is None and cursor.nextset():
+            pass  # past the PREPARE (and the setting) to the rows
+        statements.prepared(name)
         return cursor.fetchall()
+
+
+class _PreparedStatements:
+    """The statements this module prepared on one PostgreSQL connection.
+
+    A statement is prepared with its first run, in the same round trip (``PREPARE name AS
+    …; EXECUTE name(…)``), and named after its text. The connection plans prepared statements
+    once, generically (``plan_cache_mode``, which only prepared statements follow): the
+    incremental run's queries have the same shapes run after run, and PostgreSQL spent longer
+    planning them than running them. A new connection (Django reconnects) starts over.
+    """
+
+    LIMIT = 200  # statements per connection; past it, queries run unprepared
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.names: set[str] = set()
+        self.refused: set[str] = set()
+
+    @classmethod
+    def of(cls, database: BaseDatabaseWrapper) -> _PreparedStatements | None:
+        if database.vendor != "postgresql" or not getattr(
+            settings, "EXPORT_PREPARED_STATEMENTS", True
+        ):
+            return None
+        database.ensure_connection()
+        statements = getattr(database, "_export_statements", None)
+        if statements is None or statements.raw is not database.connection:
+            statements = cls(database.connection)
+            database._export_statements = statements  # type: ignore[attr-defined]
+        return statements
+
+    def query(self, sql: str, count: int) -> tuple[str, str | None]:
+        """What to run for ``sql`` with ``count`` parameters, and the name it prepares."""
+        name = "export_" + hashlib.blake2b(sql.encode(), digest_size=8).hexdigest()
+        arguments = f"({', '.join(['%s'] * count)})" if count else ""
+        if name in self.names:
+            return f"EXECUTE {name}{arguments}", None
+        if name in self.refused or len(self.names) >= self.LIMIT or "%%" in sql:
+            return sql, None
+        numbers = iter(range(1, count + 1))
+        numbered = re.sub("%s", lambda _match: f"${next(numbers)}", sql)
+        setting = "" if self.names else "SET plan_cache_mode = force_generic_plan; "
+        return f"{setting}PREPARE {name} AS {numbered}; EXECUTE {name}{arguments}", name
+
+    def prepared(self, name: str | None) -> None:
+        if name is not None:
+            self.names.add(name)
+
+    def give_up(self, name: str | None) -> None:
+        if name is not None:
+            self.refused.add(name)
 
 
 def stream(sql: str, params: Sequence[Any], chunk_size: int) -> Iterator[tuple]:

@@ -167,6 +167,10 @@ EXPORT_TOMBSTONE_RETENTION_DAYS = 30
 EXPORT_JOURNAL_MAX_ENTRIES = 1000
 # Flush the new tree to disk before the switch: survives power loss, not just a killed process.
 EXPORT_FSYNC = True
+# PostgreSQL: the incremental export's queries as statements prepared once per connection, with
+# generic plans (cms/publishing/sql.py). False behind a pooler that does not keep a session's
+# state (PgBouncer in transaction mode).
+EXPORT_PREPARED_STATEMENTS = True
 # Processes a run that renders every article (--full, a first export) may use; None: one per
 # core this process may run on. Incremental runs render in one.
 EXPORT_PROCESSES: int | None = None
