@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     # compliance verdict must be recorded before the export its publication queues can start
     # (the export gate would otherwise check the article again, racing the publish).
     "cms.compliance",
+    "cms.lifecycle",
     "cms.publishing",
     "django_tasks_db",
     "wagtail.api.v2",
@@ -55,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: it runs the admin's writes in a transaction, which a refused publication undoes.
+    "cms.lifecycle.middleware.PublishGateMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -174,6 +177,9 @@ EXPORT_PREPARED_STATEMENTS = True
 # Processes a run that renders every article (--full, a first export) may use; None: one per
 # core this process may run on. Incremental runs render in one.
 EXPORT_PROCESSES: int | None = None
+
+# How often the task worker publishes what is scheduled and unpublishes what has expired.
+SCHEDULE_INTERVAL_SECONDS = 60
 
 # Background tasks. "default" is Wagtail's own queue (reference index updates), run inline as
 # Wagtail ships it; Wagtail uses the django-tasks backport, which reads this same setting.
