@@ -33,13 +33,12 @@ class Command(BaseCommand):
         else:
             # Due at once: a worker that was down catches up on the schedule when it starts.
             queue_next_run(delay=timedelta(0))
+        arguments = ["--backend", BACKEND, "--queue-name", QUEUE, "--no-reload"]
+        if batch:
+            arguments += ["--batch", "--no-startup-delay"]
         call_command(
             "db_worker",
-            backend_name=BACKEND,
-            queue_name=QUEUE,
-            batch=batch,
-            reload=False,
-            startup_delay=not batch,
+            *arguments,
             verbosity=0 if quiet else options["verbosity"],
             stdout=self.stdout,
             stderr=self.stderr,
