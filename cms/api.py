@@ -24,14 +24,19 @@ NUMERIC_PARAMETERS = {
     "id": LARGEST_ID,
 }
 SEARCH_OPERATORS = ("and", "or")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def check_guarded_parameters(query) -> None:
     """400 (``BadRequestError``) for numbers and operators stock Wagtail would crash on.
 
     Stock API v2 answers 500 to ``?offset=<5,000 digits>`` (the database cannot take the number),
-    to an id beyond the column's range on PostgreSQL and to ``?search_operator=xor``.
+    to an id beyond the column's range on PostgreSQL, to ``?search_operator=xor`` and to a NUL
+    byte in a search.
     """
+    for name, values in query.lists():
+        if any(CONTROL_CHARACTERS.search(value) for value in values):
+            raise BadRequestError(f"{name} may not contain control characters")
     for name, largest in NUMERIC_PARAMETERS.items():
         if name not in query:
             continue

@@ -20,6 +20,8 @@ HUGE = "9" * 5000
         f"id={HUGE}",
         "search_operator=xor&search=a",
         "search_operator=&search=a",
+        "search=%00",
+        "search=a%0Db",
     ],
 )
 def test_hostile_listing_queries_are_bad_requests(client, seeded, query):
