@@ -16,7 +16,13 @@ applied anyway. The rules:
 * ``newline_mismatch`` (error): the source and the translation do not both start / end with a
   line break (GNU ``msgfmt -c`` rejects the whole file for this);
 * ``whitespace_drift`` (warning): other leading or trailing whitespace differs;
-* ``double_space`` (warning): doubled spaces the source does not have.
+* ``double_space`` (warning): doubled spaces the source does not have;
+* ``control_character`` (error): a character that no reader should receive in text: C0
+  controls other than tab and line feed (NUL, carriage return, escape…), DEL and the C1
+  controls (U+007F-U+009F), bidirectional embeddings, overrides and isolates (U+202A-U+202E,
+  U+2066-U+2069, which can make text display differently from what it says), and a byte order
+  mark or non-characters inside the text. On either side: a source with one is reported for
+  the editors to fix.
 """
 
 from __future__ import annotations
@@ -42,6 +48,24 @@ _EVENT_HANDLER = re.compile(r"<[^<>]*\son[a-z]+\s*=", re.IGNORECASE)
 _SCRIPT_URL = re.compile(r"(javascript|vbscript)\s*:|data\s*:\s*text/html", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^<>]*>")
+# Refused in any text (see the module docstring); tab and line feed are ordinary text.
+UNSAFE_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]"
+)
+
+
+def unsafe_characters(text: str) -> list[str]:
+    """The unsafe characters of ``text`` as code points with names (``U+0000 NULL``)."""
+    seen: dict[str, None] = {}
+    for match in UNSAFE_CHARACTERS.finditer(text):
+        char = match.group()
+        name = unicodedata.name(char, "") or _CONTROL_NAMES.get(ord(char), "control character")
+        seen.setdefault(f"U+{ord(char):04X} {name}", None)
+    return list(seen)
+
+
+_CONTROL_NAMES = {0: "NULL", 9: "TAB", 13: "CARRIAGE RETURN", 27: "ESCAPE", 127: "DELETE"}
 
 
 def is_rich(context: str) -> bool:
@@ -84,6 +108,16 @@ def check_pair(source: str, translation: str, *, rich: bool) -> list[tuple[str, 
     """Problems of one translation against its source as ``(code, severity, message)``."""
     problems: list[tuple[str, Severity, str]] = []
     error, warning = Severity.ERROR, Severity.WARNING
+    for side, text in (("translation", translation), ("source", source)):
+        if found := unsafe_characters(text):
+            problems.append(
+                (
+                    "control_character",
+                    error,
+                    f"the {side} contains {', '.join(found)}; delete it"
+                    + (" (ask the editors to fix the Korean text)" if side == "source" else ""),
+                )
+            )
     if _UNSAFE_TAG.search(translation) or _EVENT_HANDLER.search(translation):
         problems.append(("unsafe_markup", error, "unsafe markup (script, frame or event handler)"))
     if _SCRIPT_URL.search(translation) and not _SCRIPT_URL.search(source):
@@ -96,6 +130,8 @@ def check_pair(source: str, translation: str, *, rich: bool) -> list[tuple[str, 
         except MarkupError as exc:
             problems.append(("markup_invalid", error, f"broken markup: {exc}"))
             translated_nodes = None
+            # Compare what a reader would see, not the ids of the broken tags ("a1").
+            translated_text = _ANY_TAG.sub("", translation)
         source_nodes = parse(source)
         source_text = text_content(source_nodes)
         if translated_nodes is not None:

@@ -202,7 +202,7 @@ def write_catalog(
         "How to translate, check and apply this file: docs/translators.md."
     )
     text = files.render(_pofile(metadata, header, active, obsolete))
-    old_text = old.path.read_text(encoding="utf-8") if old else None
+    old_text = old.raw.decode("utf-8", errors="replace") if old else None
     return _commit(path, text, old.path if old else None, old_text)
 
 
@@ -215,13 +215,16 @@ class LanguageCatalogs:
     unreadable: set[Path]
 
     @classmethod
-    def load(cls, root: Path, language: str) -> LanguageCatalogs:
+    def load(
+        cls, root: Path, language: str, keys_by_slug: dict[str, str] | None = None
+    ) -> LanguageCatalogs:
+        """Read every catalog of ``language``; ``keys_by_slug`` names files without a key."""
         by_key: dict[str, files.Catalog] = {}
         errors: list[CatalogError] = []
         unreadable: set[Path] = set()
         for path in files.catalog_paths(root, language):
             try:
-                found = files.read_catalog(path, language=language)
+                found = files.read_catalog(path, language=language, keys_by_slug=keys_by_slug)
             except CatalogError as error:
                 errors.append(error)
                 unreadable.add(path)
@@ -258,7 +261,11 @@ def sync_catalogs(
     stamp = files.gettext_date(now)
     report = ExtractReport()
     templates = template_index(root)
-    loaded = {language: LanguageCatalogs.load(root, language) for language in languages}
+    sources = list(sources)
+    keys_by_slug = {source.slug: source.translation_key for source in sources}
+    loaded = {
+        language: LanguageCatalogs.load(root, language, keys_by_slug) for language in languages
+    }
     for catalogs in loaded.values():
         report.errors.extend(catalogs.errors)
     # Memory is read before anything is written, so the run order cannot change the output.
@@ -266,7 +273,6 @@ def sync_catalogs(
         language: TranslationMemory.from_catalogs(catalogs.by_key.values())
         for language, catalogs in loaded.items()
     }
-    sources = list(sources)
     for done, source in enumerate(sources, start=1):
         outcome, pot_date = write_template(
             source, root, templates.get(source.translation_key), stamp

@@ -168,7 +168,9 @@ def test_an_untranslated_disclaimer_keeps_a_new_page_unpublished(article, catalo
         only={e.msgctxt for e in polib.pofile(str(en_catalog(catalog_root)))} - {required},
     )
     stderr = StringIO()
-    call_command("apply_translations", stdout=StringIO(), stderr=stderr)
+    with pytest.raises(CommandError) as caught:
+        call_command("apply_translations", stdout=StringIO(), stderr=stderr)
+    assert caught.value.returncode == 3
     page = english_page(article)
     assert not page.live
     assert not Page.objects.live().filter(pk=page.pk).exists()
@@ -227,16 +229,20 @@ def test_dry_run_reports_and_writes_nothing(article, translated):
         AppliedTranslation.objects.count(),
     ) == counts
     out = StringIO()
-    call_command("apply_translations", "--dry-run", stdout=out, stderr=StringIO())
+    with pytest.raises(CommandError) as caught:  # "linked" is not translated: exit status 3
+        call_command("apply_translations", "--dry-run", stdout=out, stderr=StringIO())
+    assert caught.value.returncode == 3
     assert "en/rich: would be published" in out.getvalue()
     assert Page.objects.count() == counts[0]
 
 
 BAD_INPUTS = {
     "does_not_parse": (lambda text: text.replace('msgstr "EN', 'msgstr "EN\n', 1), "closing quote"),
-    "wrong_charset": (lambda text: text.replace("charset=UTF-8", "charset=ISO-8859-1"), "charset"),
-    "bom": (lambda text: "\ufeff" + text, "byte order mark"),
-    "crlf": (lambda text: text.replace("\n", "\r\n"), "CRLF"),
+    "charset_contradicts_bytes": (
+        lambda text: text.replace("charset=UTF-8", "charset=ISO-8859-1"),
+        "charset",
+    ),
+    "bare_carriage_return": (lambda text: text.replace("\n", "\r", 1), "carriage return"),
     "duplicate_context": (
         lambda text: text + '\nmsgctxt "title"\nmsgid "x"\nmsgstr "y"\n',
         "appears twice",

@@ -109,6 +109,6 @@ def test_command_passes_with_warnings_only(catalogs):
 
 
 def test_an_unreadable_catalog_is_an_error_finding(catalogs):
-    catalogs.write_bytes(b"\xef\xbb\xbf" + VALID.encode())
+    catalogs.write_bytes(VALID.replace("\n", "\r", 1).encode())
     [finding] = check_catalogs()
     assert (finding.line, finding.severity) == (1, "error")
