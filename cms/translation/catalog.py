@@ -251,6 +251,24 @@ def _decode(path: Path, data: bytes) -> tuple[str, list[tuple[int, str, str]]]:
     return text, notes
 
 
+def parse_po_file(path: Path) -> tuple[polib.POFile, str, bytes, list[tuple[int, str, str]]]:
+    """Any PO file read liberally: the parsed file, its text, its bytes and normalisation notes
+    as ``(line, code, message)``. Raises ``CatalogError`` for what cannot be read."""
+    data = path.read_bytes()
+    text, notes = _decode(path, data)
+    problem = syntax_problem(text)
+    if problem:
+        raise CatalogError(path, problem[0], f"PO syntax error: {problem[1]}")
+    try:
+        po = polib.pofile(text, wrapwidth=WRAP_WIDTH)
+    except (OSError, ValueError) as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        raise CatalogError(
+            path, int(line.group(1)) if line else 1, f"PO syntax error: {exc}"
+        ) from exc
+    return po, text, data, notes
+
+
 def read_catalog(
     path: Path,
     *,
@@ -268,18 +286,7 @@ def read_catalog(
     key, a Language or Plural-Forms that contradicts the folder's, a context used twice.
     Entries without a context and plural entries are kept out with a warning.
     """
-    data = path.read_bytes()
-    text, notes = _decode(path, data)
-    problem = syntax_problem(text)
-    if problem:
-        raise CatalogError(path, problem[0], f"PO syntax error: {problem[1]}")
-    try:
-        po = polib.pofile(text, wrapwidth=WRAP_WIDTH)
-    except (OSError, ValueError) as exc:
-        line = re.search(r"line (\d+)", str(exc))
-        raise CatalogError(
-            path, int(line.group(1)) if line else 1, f"PO syntax error: {exc}"
-        ) from exc
+    po, text, data, notes = parse_po_file(path)
     catalog = Catalog(path, po, _header_lines(text), raw=data)
     for line, code, message in notes:
         catalog.warn(line, code, message)

@@ -21,6 +21,7 @@ from cms.translation import catalog as files
 from cms.translation.extract import live_source_pages, source_article_for_page
 from cms.translation.merge import TranslationMemory, merge_entries, template_entries
 from cms.translation.segments import CatalogError, Segment, SourceArticle
+from cms.translation.terminology import sync_glossary
 
 OWNED_HEADERS = (
     "Project-Id-Version",
@@ -252,7 +253,8 @@ def sync_catalogs(
     overrides: dict[str, dict[str, dict[str, str]]] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ExtractReport:
-    """Write the template and the catalogs of every language for each source article.
+    """Write the template and the catalogs of every language for each source article, and
+    bring each language's glossary in line with its template.
 
     A catalog that cannot be read is reported and left exactly as it is (it may hold work a
     translator has not finished), and so is its article in that language. ``overrides`` is
@@ -289,6 +291,14 @@ def sync_catalogs(
             )
         if progress:
             progress(done, len(sources))
+    for language in languages:
+        try:
+            written = sync_glossary(root, language)
+        except CatalogError as error:
+            report.errors.append(error)
+            continue
+        if written is not None:
+            report.files.append(FileOutcome(written, "updated"))
     return report
 
 
