@@ -75,7 +75,7 @@ def test_whitespace_drift_and_doubled_spaces_are_warnings_line_breaks_errors():
 
 
 @pytest.fixture
-def catalogs(tmp_path, settings):
+def catalogs(tmp_path, settings, db):
     settings.TRANSLATION_CATALOG_DIR = tmp_path
     bad = VALID.replace('msgstr "Summary"', 'msgstr "Summary  <script>x</script>"')
     return write(tmp_path, bad)
