@@ -116,12 +116,19 @@ LANGUAGE_CODE = "ko"
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True
-LANGUAGES = [("ko", "한국어"), ("en", "English")]
+# Content languages: the first is the source; every other one gets catalogs, pages and exports
+# (channels name theirs in publishing/channels.json). Adding one here is all a language needs.
+LANGUAGES = [("ko", "한국어"), ("en", "English"), ("ja", "日本語"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-WAGTAILADMIN_PERMITTED_LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
+WAGTAILADMIN_PERMITTED_LANGUAGES = [
+    ("ko", _("Korean")),
+    ("en", _("English")),
+    ("ja", _("Japanese")),
+    ("zh-hans", _("Simplified Chinese")),
+]
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
@@ -153,6 +160,9 @@ WAGTAILAPI_LIMIT_MAX = 100
 
 # Where the translation catalogs and the channel exports live.
 TRANSLATION_SOURCE_LOCALE = "ko"
+# The language of the notes (#.) that tell translators where a text is: one language that
+# every translator of the team reads.
+TRANSLATION_NOTES_LANGUAGE = "en"
 TRANSLATION_CATALOG_DIR = BASE_DIR / "locale"
 EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / "exports"))
 
