@@ -116,19 +116,12 @@ LANGUAGE_CODE = "ko"
 TIME_ZONE = "Asia/Seoul"
 USE_I18N = True
 USE_TZ = True
-# Content languages: the first is the source; every other one gets catalogs, pages and exports
-# (channels name theirs in publishing/channels.json). Adding one here is all a language needs.
-LANGUAGES = [("ko", "한국어"), ("en", "English"), ("ja", "日本語"), ("zh-hans", "简体中文")]
+LANGUAGES = [("ko", "한국어"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-WAGTAILADMIN_PERMITTED_LANGUAGES = [
-    ("ko", _("Korean")),
-    ("en", _("English")),
-    ("ja", _("Japanese")),
-    ("zh-hans", _("Simplified Chinese")),
-]
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("ko", _("Korean")), ("en", _("English"))]
 
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
