@@ -115,7 +115,9 @@ def read_labelled(path: Path) -> list[Example]:
                 header_seen = True
                 continue
             if len(row) != 3 or not row[2].strip():
-                raise LabelledSetError(f"{path}:{line}: write label, rule and sentence, tab-separated")
+                raise LabelledSetError(
+                    f"{path}:{line}: write label, rule and sentence, tab-separated"
+                )
             if row[0] not in LABELS:
                 raise LabelledSetError(
                     f"{path}:{line}: label must be one of {', '.join(LABELS)} (got {row[0]!r})"

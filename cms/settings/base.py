@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     # (the export gate would otherwise check the article again, racing the publish).
     "cms.compliance",
     "cms.publishing",
+    "cms.editorial",
     "django_tasks_db",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
