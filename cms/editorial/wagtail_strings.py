@@ -21,9 +21,7 @@ OVERRIDDEN = (
         "Preview cannot display due to validation errors. <br /> Click save to highlight the "
         "relevant fields."
     ),
-    gettext_noop(
-        "Correct the validation errors to resume preview (saving will highlight errors)"
-    ),
+    gettext_noop("Correct the validation errors to resume preview (saving will highlight errors)"),
     gettext_noop("Preview is out of date"),
     gettext_noop("Preview in new tab"),
     gettext_noop("Refreshing…"),
@@ -34,6 +32,8 @@ OVERRIDDEN = (
     gettext_noop("Autosave is paused"),
     gettext_noop("Autosave is <span>paused</span>"),
     gettext_noop("Save your changes before leaving"),
+    gettext_noop("You have <span>unsaved edits</span>"),
+    gettext_noop("The page title as you'd like it to be seen by the public"),
     gettext_noop("You have unsaved changes in another window"),
     gettext_noop("You saved a new version in another window"),
     gettext_noop("View latest version"),

@@ -163,7 +163,7 @@ def test_saving_a_draft_with_errors_is_always_allowed(editor, home):
     page = ArticlePage.objects.get(slug="care-guide")
     assert not page.live
     html = response.content.decode()
-    assert "Not published" not in html
+    assert "Not published: this article" not in html
     assert (
         escape(NO_SIDE_EFFECTS.message_en) in html
     )  # the draft's findings are shown in the editor

@@ -101,7 +101,7 @@
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     var node;
     while ((node = walker.nextNode())) {
-      if (node.parentElement && node.parentElement.closest(".compliance-note")) {
+      if (node.parentElement && node.parentElement.closest(".compliance-note, .error-message, .w-field__errors")) {
         continue;
       }
       var at = node.data.indexOf(words);
