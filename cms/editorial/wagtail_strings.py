@@ -57,7 +57,9 @@ OVERRIDDEN = (
     gettext_noop("Text editing"),
     # Status side panel: locking and scheduling.
     gettext_noop("Locking: "),
-    gettext_noop("Anyone can edit this %(model_name)s – lock it to prevent others from editing"),
+    gettext_noop(
+        "Anyone can edit this %(model_name)s – lock it to prevent others from editing"  # noqa: RUF001 - Wagtail's msgid
+    ),
     gettext_noop("Anyone can edit this %(model_name)s"),
     gettext_noop("Status: "),
     gettext_noop("Go-live:"),
@@ -69,7 +71,11 @@ OVERRIDDEN = (
     gettext_noop("Set publishing schedule"),
     gettext_noop("Save schedule"),
     gettext_noop("Choose when this page should go live and/or expire"),
-    # Workflow (moderation) messages.
+    # Workflow (moderation) actions and messages.
+    gettext_noop("Request changes"),
+    gettext_noop("Approve with comment"),
+    gettext_noop("%(label)s and Publish"),
+    gettext_noop("Cancel workflow "),
     gettext_noop("Awaiting your review"),
     gettext_noop("%(model_name)s '%(object)s' updated and published."),
     gettext_noop("%(model_name)s '%(object)s' created and published."),

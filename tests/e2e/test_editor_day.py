@@ -7,16 +7,19 @@ The screenshots these tests take illustrate docs/editors.md: they are written to
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
+from wagtail.users.models import UserProfile
 
 from cms.articles.models import ArticlePage
 from cms.articles.seeding import seed_demo
 from cms.compliance.rules import load_rules
 from cms.home.models import HomePage
 
-from .conftest import log_in
+from .conftest import PASSWORD, log_in
 from .test_editor_journeys import INTRO, SECTION, add_block, add_disclaimer, type_rich_text
 
 pytestmark = [
@@ -140,3 +143,74 @@ def test_an_editor_writes_is_refused_on_the_block_fixes_and_sees_the_article_go_
         "data-state", "not_published"
     )
     guide_shot("06-status-live", full_page=True)
+
+
+@pytest.fixture
+def moderator(live_db):
+    """A moderator (Wagtail's Moderators group) whose admin speaks Korean."""
+    user = get_user_model().objects.create_user("moderator", "mod@example.com", PASSWORD)
+    user.groups.add(Group.objects.get(name="Moderators"))
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "ko"
+    profile.save()
+    return user
+
+
+def test_an_edit_submitted_for_review_is_approved_by_a_moderator(
+    tab, browser, server, korean_editor, moderator, home, guide_shot
+):
+    page = ArticlePage.objects.get(slug="thread-lifting", locale=home.locale)
+    log_in(tab, korean_editor)
+    tab.goto(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    tab.fill("#id_title", "실리프팅, 무엇을 알고 받아야 할까")
+    tab.locator("footer .w-dropdown__toggle").click()
+    submit = tab.locator('button[name="action-submit"]')
+    expect(submit).to_contain_text("검토자 승인에 제출")
+    guide_shot("07-submit-for-review")
+    submit.click()
+    tab.wait_for_load_state("networkidle")
+    page.refresh_from_db()
+    assert page.title != "실리프팅, 무엇을 알고 받아야 할까"  # not live until approved
+
+    context = browser.new_context(
+        base_url=server.url, viewport={"width": 1280, "height": 900}, locale="ko-KR"
+    )
+    try:
+        review = context.new_page()
+        review.set_default_timeout(15_000)
+        log_in(review, moderator)
+        review.goto(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+        review.locator("footer .w-dropdown__toggle").click()
+        approve = review.locator(
+            'button[data-workflow-action-name="approve"]:not([data-workflow-action-modal-url])'
+        )
+        expect(approve).to_be_visible()
+        review.screenshot(path=str(GUIDE_SHOTS / "08-moderator-approves.png"))
+        approve.click()
+        review.wait_for_load_state("networkidle")
+        expect(review.locator(".messages")).to_contain_text("실리프팅, 무엇을 알고 받아야 할까")
+        review.screenshot(path=str(GUIDE_SHOTS / "09-approved.png"))
+    finally:
+        context.close()
+    page.refresh_from_db()
+    assert page.live
+    assert page.title == "실리프팅, 무엇을 알고 받아야 할까"
+
+
+def test_the_compliance_report_lists_live_articles_failing_current_rules(
+    tab, korean_editor, home, guide_shot
+):
+    english = ArticlePage.objects.get(slug="thread-lifting", locale__language_code="en")
+    # A rules change made this published sentence an error: simulate it by publishing text
+    # that the current rules refuse, the way a page published under older rules looks.
+    english.search_description = "The best clinic for thread lifting."
+    english.save_revision().publish()
+    log_in(tab, korean_editor)
+    tab.goto("/admin/")
+    tab.get_by_role("button", name="리포트").click()
+    tab.get_by_role("link", name="의료광고 점검").click()
+    live = tab.locator("[data-live-failing]")
+    expect(live).to_contain_text("게시 중이지만 현재 기준에 어긋나는 글")
+    expect(live.locator('tr[data-rule="superlative-en"]')).to_contain_text(english.title)
+    expect(live.locator("mark").first).to_have_text("The best clinic")
+    guide_shot("10-compliance-report", full_page=True)
