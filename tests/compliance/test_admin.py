@@ -3,12 +3,10 @@
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.html import escape
 from wagtail.blocks.base import get_error_json_data
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
-from wagtail.users.models import UserProfile
 
 from cms.articles.models import ArticlePage
 from cms.compliance.rules import load_rules
@@ -22,18 +20,6 @@ NO_SIDE_EFFECTS = RULES.get("no-side-effects-ko")
 @pytest.fixture
 def home(seeded):
     return HomePage.objects.get(locale__language_code="ko")
-
-
-@pytest.fixture
-def editor(client, db):
-    """A logged-in superuser whose admin speaks English (so assertions read naturally)."""
-    user = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    client.force_login(user)
-    client.profile = profile
-    return client
 
 
 def form(intro: str, *, title: str = "관리 안내", slug: str = "care-guide", publish: bool):

@@ -7,8 +7,6 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 from cms.articles.models import ArticlePage
 from cms.home.models import HomePage
 
-from .test_admin import editor  # noqa: F401 - the logged-in editor fixture
-
 BODY = streamfield(
     [
         (
