@@ -25,6 +25,7 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from cms.compliance.checker import ArticleContent, Finding, check_article, errors_of
 from cms.compliance.editor import editor_language
 from cms.compliance.rules import load_rules
+from cms.editorial.slugs import suggested_slug
 
 # Form fields that hold the article's title and summary, by the content path findings use.
 FIELD_OF_PATH = {"title": "title", "summary": "search_description"}
@@ -111,7 +112,21 @@ def body_error(body: Any, findings: Sequence[Finding], language: str) -> Validat
 
 
 class ArticlePageForm(WagtailAdminPageForm):
-    """The article editor's form: compliance errors refuse publication on their blocks."""
+    """The article editor's form: compliance errors refuse publication on their blocks.
+
+    It also applies the slug policy (``cms.editorial.slugs``): an article that was never
+    published gets an ASCII slug romanised from a Hangul one (or from its title when the slug
+    is left empty); the editor can change it, and a published article keeps its slug.
+    """
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug") or ""
+        if getattr(self.instance, "first_published_at", None):
+            return slug
+        source = slug or (self.data.get("title") or "")
+        if slug and slug.isascii():
+            return slug
+        return suggested_slug(source) or slug
 
     def clean(self):
         cleaned_data = super().clean()

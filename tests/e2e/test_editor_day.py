@@ -214,3 +214,15 @@ def test_the_compliance_report_lists_live_articles_failing_current_rules(
     expect(live.locator('tr[data-rule="superlative-en"]')).to_contain_text(english.title)
     expect(live.locator("mark").first).to_have_text("The best clinic")
     guide_shot("10-compliance-report", full_page=True)
+
+
+def test_the_article_page_and_preview_are_styled_for_judging_tables(tab, home, guide_shot):
+    page = ArticlePage.objects.get(slug="thread-lifting", locale=home.locale)
+    tab.goto(page.url)
+    cell = tab.locator(".block-thread_types td").first
+    expect(cell).to_be_visible()
+    assert cell.evaluate("cell => getComputedStyle(cell).borderTopStyle") == "solid"
+    side_effect = tab.locator(".block-side_effects dt").first
+    assert side_effect.evaluate("dt => getComputedStyle(dt).borderLeftStyle") == "solid"
+    tab.locator(".block-thread_types").scroll_into_view_if_needed()
+    guide_shot("11-article-page")
