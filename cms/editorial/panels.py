@@ -85,6 +85,7 @@ class PublicationStatusPanel(Panel):
         def get_context_data(self, parent_context=None):
             from cms.editorial.channel_states import channel_states
             from cms.editorial.worker import worker_health
+            from cms.translation.catalog import source_language
 
             context = super().get_context_data(parent_context)
             page = self.instance
@@ -94,11 +95,21 @@ class PublicationStatusPanel(Panel):
                 saved=saved,
                 page_id=page.pk if saved else None,
                 states=[{"state": s, "label": STATE_LABELS.get(s.state, s.state)} for s in states],
-                translations=translation_rows(page) if saved and page.live else [],
+                translations=self.translations(page) if saved else [],
                 worker=worker_health(),
-                is_source=saved and page.locale.language_code == "ko",
+                is_source=saved and page.locale.language_code == source_language(),
             )
             return context
+
+        def translations(self, page) -> list[TranslationRow]:
+            """All target languages on the source; only its own language on a translation."""
+            from cms.translation.catalog import source_language
+
+            rows = translation_rows(page)
+            language = page.locale.language_code
+            if language == source_language():
+                return rows
+            return [row for row in rows if row.language == language]
 
 
 def ad_review_panel() -> MultiFieldPanel:

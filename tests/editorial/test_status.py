@@ -113,3 +113,14 @@ def test_a_new_article_s_status_tab_asks_to_save_first(korean_home, admin_client
     url = reverse("wagtailadmin_pages:add", args=("articles", "articlepage", korean_home.pk))
     html = admin_client.get(url).content.decode()
     assert "먼저 글을 저장하세요" in html
+
+
+def test_the_english_page_shows_its_own_catalog(seeded, admin_client):
+    english = ArticlePage.objects.get(slug="thread-lifting", locale__language_code="en")
+    html = admin_client.get(reverse("wagtailadmin_pages:edit", args=[english.pk])).content.decode()
+    assert "이 번역의 카탈로그" in html
+    assert 'data-language="en" data-translation-state="translated"' in html
+    korean = ArticlePage.objects.get(slug="thread-lifting", locale__language_code="ko")
+    assert reverse("editorial_catalogs", args=[english.pk]) in html
+    catalogs = admin_client.get(reverse("editorial_catalogs", args=[english.pk]))
+    assert catalogs.context["page"] == korean
