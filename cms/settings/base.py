@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "cms.compliance",
     "cms.lifecycle",
     "cms.publishing",
+    "cms.editorial",
     "django_tasks_db",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
