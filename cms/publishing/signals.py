@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
@@ -15,6 +16,11 @@ from cms.translation.models import AppliedTranslation
 
 from .models import PageChange
 from .tasks import export_after_publish
+
+# Sent once per channel after each run that published a new export (manifest in storage, state
+# committed), with keyword arguments channel, sequence, manifest_sha256, upserted (article paths
+# written, sorted) and tombstones (article paths removed, sorted).
+export_published = Signal()
 
 
 def note_change(page_id: int, *, structural: bool = False) -> None:
