@@ -304,6 +304,7 @@ class ChannelRun:
                     self._row(key, slot, page.id, page.slug, group_links)
                     | {"sha256": sha256, "size": len(data), "state": ExportedDocument.LIVE}
                     | {"entry": _encode_entry(entry)}
+                    | {"sequence": 0 if changed else previous["sequence"]}
                 )
             for language, previous in before.items():  # locales the article left
                 self._removed.append((key, language))
@@ -343,7 +344,7 @@ class ChannelRun:
         row |= {"state": ExportedDocument.FAILED, "reason": reason, "inputs": ""}
         if previous is not None and previous["state"] == ExportedDocument.LIVE:
             # The previous version stays published until the article renders again.
-            row |= {key_: previous[key_] for key_ in ("path", "slug", "sha256", "size")}
+            row |= {key_: previous[key_] for key_ in ("path", "slug", "sha256", "size", "sequence")}
             row["entry"] = ExportedDocument.objects.get(
                 channel=self.channel.name, translation_key=key, locale=slot.language
             ).entry
@@ -378,10 +379,16 @@ class ChannelRun:
                 ExportedDocument.objects.filter(
                     channel=self.channel.name, translation_key__in=keys[start : start + 500]
                 ).delete()
-            ExportedDocument.objects.bulk_create(
-                [ExportedDocument(**row) for row in self._rows], batch_size=500
-            )
             if self._changes:
+                ordered = sorted(self._changes, key=lambda change: (change.path, change.action))
+                numbers = {
+                    change.path: state.sequence + 1 + offset
+                    for offset, change in enumerate(ordered)
+                    if change.action == UPSERT
+                }
+                for row in self._rows:
+                    if row["state"] == ExportedDocument.LIVE and row["path"] in numbers:
+                        row["sequence"] = numbers[row["path"]]
                 state.compacted_through = record_changes(
                     self.channel.name,
                     self._changes,
@@ -392,6 +399,9 @@ class ChannelRun:
                 )
                 state.sequence += len(self._changes)
                 self.changes_recorded = True
+            ExportedDocument.objects.bulk_create(
+                [ExportedDocument(**row) for row in self._rows], batch_size=500
+            )
             state.save()
         self._rows, self._removed, self._changes = [], [], []
 
@@ -433,6 +443,7 @@ def _previous_rows(channel: str) -> dict[str, dict[str, dict[str, Any]]]:
         "reason",
         "inputs",
         "links",
+        "sequence",
     )
     previous: dict[str, dict[str, dict[str, Any]]] = {}
     for row in rows.iterator(2000):
