@@ -132,6 +132,9 @@ def publish_channel(run: ChannelRun, compaction: Compaction, now: datetime) -> N
     manifest_sha256 = sha256_hex(manifest)
     store.put_object(manifest, MANIFEST, manifest_sha256)
     previous = read_manifest(store, state.manifest_sha256)
+    sync = getattr(store.storage, "sync", None)  # storages that buffer writes (the disk)
+    if sync is not None:
+        sync()
     store.put(MANIFEST, manifest)  # the switch
 
     new_files = json.loads(manifest)["files"]

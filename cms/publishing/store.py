@@ -60,8 +60,11 @@ class ExportFileSystemStorage(FileSystemStorage):
     """The filesystem under ``EXPORT_ROOT``: every save replaces the file whole.
 
     Written to a temporary file beside the target and renamed over it, so a reader (or a kill
-    at any moment) sees the old bytes or the new, never a part. ``fsync`` flushes the file and
-    its folder before the rename returns, so the switch survives a power cut too.
+    at any moment) sees the old bytes or the new, never a part. With ``fsync``, the manifest
+    (the switch) is flushed with its folder as it is written, and ``sync()``, called before the
+    switch, flushes everything written before it in one call: a power cut then leaves the old
+    export or the new one, complete. (A flush per file costs milliseconds each, and a full
+    export writes tens of thousands.)
     """
 
     def __init__(self, location: str | os.PathLike | None = None, fsync: bool = True, **kwargs):
@@ -73,10 +76,11 @@ class ExportFileSystemStorage(FileSystemStorage):
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
         try:
+            durable = self.fsync and target.name == MANIFEST
             with os.fdopen(handle, "wb") as file:
                 for chunk in content.chunks():
                     file.write(chunk if isinstance(chunk, bytes) else chunk.encode())
-                if self.fsync:
+                if durable:
                     file.flush()
                     os.fdatasync(file.fileno())
             os.chmod(temporary, 0o644)
@@ -84,13 +88,18 @@ class ExportFileSystemStorage(FileSystemStorage):
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        if self.fsync:
+        if durable:
             folder = os.open(target.parent, os.O_RDONLY)
             try:
                 os.fsync(folder)
             finally:
                 os.close(folder)
         return name
+
+    def sync(self) -> None:
+        """Flush every file written so far to disk (before the switch)."""
+        if self.fsync:
+            os.sync()
 
 
 def _s3_class():
