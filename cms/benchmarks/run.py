@@ -447,11 +447,16 @@ def measure_rclone(runner: Runner, bench_dir: Path, s3: S3Server) -> Measurement
     runs = []
     for attempt in range(3):
         started = time.perf_counter()
-        subprocess.run(
+        # A CA bundle set for AWS's own endpoints makes rclone refuse a plain-HTTP one.
+        env = {key: value for key, value in os.environ.items() if key != "AWS_CA_BUNDLE"}
+        copied = subprocess.run(
             [rclone, "copy", str(tree), s3.rclone_remote(f"rclone-{attempt}"), "--quiet"],
-            check=True,
-            env={**os.environ, "RCLONE_CONFIG": "/dev/null"},
+            env={**env, "RCLONE_CONFIG": "/dev/null"},
+            capture_output=True,
+            text=True,
         )
+        if copied.returncode != 0:
+            raise BenchError(f"rclone copy failed: {copied.stderr.strip()}")
         runs.append(time.perf_counter() - started)
     ordered = sorted(runs)
     return Measurement(
