@@ -12,9 +12,9 @@ For every current source string, in this order:
    (msgmerge's threshold and measure): its translation is offered ``fuzzy`` with
    ``#| msgctxt``/``#| msgid`` saying what it was made for, and its translator comment
    travels with it, as msgmerge does;
-4. the most similar confirmed translation of the same language in the project's other
-   catalogs (translation memory), if it is more similar than step 3's: offered ``fuzzy``
-   the same way (an identical source scores 100%);
+4. failing that, the most similar confirmed translation of the same language in the
+   project's catalogs (translation memory, 60% at least): offered ``fuzzy`` the same way
+   (an identical source scores 100%);
 5. otherwise the entry is empty.
 
 Every suggestion (steps 3 and 4) carries a ``#.`` line naming its article, entry and
@@ -26,7 +26,6 @@ repeated as obsolete (msgmerge does the same).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 import polib
 
@@ -56,30 +55,39 @@ def _candidate(entry: polib.POEntry, slug: str) -> Candidate:
     )
 
 
-@dataclass
 class TranslationMemory:
-    """Confirmed translations of one language in every catalog, searchable by similarity."""
+    """Confirmed translations of one language in every catalog, searchable by similarity.
 
-    index: CandidateIndex
+    The index is built on the first lookup: re-extracting unchanged articles never needs it.
+    """
+
+    def __init__(self, catalogs: Iterable[Catalog]) -> None:
+        self._catalogs = sorted(catalogs, key=lambda catalog: catalog.path.name)
+        self._index: CandidateIndex | None = None
 
     @classmethod
     def from_catalogs(cls, catalogs: Iterable[Catalog]) -> TranslationMemory:
-        """Collect non-fuzzy translations; on equal sources the first catalog (by name) wins,
-        active entries before obsolete ones."""
-        ordered = sorted(catalogs, key=lambda catalog: catalog.path.name)
-        candidates = [
-            _candidate(entry, catalog.path.stem)
-            for catalog in ordered
-            for entry in catalog.po
-            if entry.msgstr and not entry.fuzzy and not entry.obsolete and entry.msgctxt
-        ]
-        candidates += [
-            _candidate(entry, catalog.path.stem)
-            for catalog in ordered
-            for entry in catalog.po.obsolete_entries()
-            if entry.msgstr and not entry.fuzzy and entry.msgctxt
-        ]
-        return cls(CandidateIndex(candidates))
+        """Non-fuzzy translations; on equal sources the first catalog (by name) wins, active
+        entries before obsolete ones."""
+        return cls(list(catalogs))
+
+    @property
+    def index(self) -> CandidateIndex:
+        if self._index is None:
+            candidates = [
+                _candidate(entry, catalog.path.stem)
+                for catalog in self._catalogs
+                for entry in catalog.po
+                if entry.msgstr and not entry.fuzzy and not entry.obsolete and entry.msgctxt
+            ]
+            candidates += [
+                _candidate(entry, catalog.path.stem)
+                for catalog in self._catalogs
+                for entry in catalog.po.obsolete_entries()
+                if entry.msgstr and not entry.fuzzy and entry.msgctxt
+            ]
+            self._index = CandidateIndex(candidates)
+        return self._index
 
     def suggest(self, source: str) -> Suggestion | None:
         """The most similar confirmed translation (at least 60% similar), or None."""
@@ -172,11 +180,10 @@ class _Merge:
         return entry
 
     def _suggestion(self, segment: Segment) -> Suggestion | None:
+        # The article's own history first: it knows the context; the memory only when the
+        # article has nothing similar (which also keeps whole-memory searches rare).
         local = self.same_article.best(segment.source, prefer_context=segment.context)
-        remote = self.memory.suggest(segment.source)
-        if remote is not None and (local is None or remote.score > local.score):
-            return remote
-        return local
+        return local if local is not None else self.memory.suggest(segment.source)
 
     def _carry(self, entry: polib.POEntry, previous: polib.POEntry, *, confirmed_move=False):
         self.used.add(id(previous))

@@ -12,6 +12,7 @@ from io import StringIO
 import polib
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from wagtail.models import Revision
 
 from cms.articles.models import ArticlePage
@@ -215,3 +216,11 @@ def test_check_translations_fails_on_an_empty_or_fuzzy_disclaimer(article, linke
         assert f"{en_catalog(catalog_root)}:{line}: incomplete: untranslated_required" in (
             out.getvalue()
         )
+
+
+def test_the_admin_status_view_shows_an_update_pending(live, catalog_root, admin_client):
+    edit(en_catalog(catalog_root), "summary", fuzzy=True)
+    apply_catalogs(language="en")
+    response = admin_client.get(reverse("translation_status"))
+    assert response.status_code == 200
+    assert response.content.decode().count("data-update-pending") == 1
