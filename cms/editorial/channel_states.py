@@ -1,17 +1,13 @@
 """Where an article stands in each channel and locale: live, pending, withheld or failed.
 
-THE SEAM: ``channel_states(page)`` is the one function the status panel calls for the channel
-part. It reads what the current exporter leaves behind (the documents in ``EXPORT_ROOT``, the
-export tasks' results, the compliance verdicts) and the channels file. When the exporter on
-storage lands, its ``document_states(page)`` answers the same question; this function then
-becomes a translation of that answer into ``ChannelState`` values, and the panel stays as is.
+``channel_states(page)`` is the one function the status panel calls for the channel part: the
+exporter's record of each document (``cms.publishing.status.document_states``), the page's
+live revision, the export tasks' results and the channels file, as ``ChannelState`` values.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -19,8 +15,8 @@ from django_tasks_db.models import DBTaskResult
 from wagtail.models import Page
 
 from cms.articles.models import ArticlePage
-from cms.compliance.models import ComplianceVerdict
 from cms.publishing.channels import Channel, load_channels
+from cms.publishing.status import document_states
 from cms.publishing.tasks import EXPORT_BACKEND, EXPORT_QUEUE
 
 LIVE, PENDING, WITHHELD, FAILED, NOT_PUBLISHED = (
@@ -63,14 +59,6 @@ def missing_requirements(page: ArticlePage, channel: Channel) -> list[str]:
     return reasons
 
 
-def _exported_revision(channel: str, locale: str, slug: str) -> int | None:
-    path = Path(settings.EXPORT_ROOT) / channel / locale / "articles" / f"{slug}.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8")).get("revision")
-    except (OSError, ValueError):
-        return None
-
-
 def _latest_export_task() -> str | None:
     """The status of the most recent export task, if exports go through the queue."""
     if not settings.TASKS.get(EXPORT_BACKEND, {}).get("BACKEND", "").startswith("django_tasks_db"):
@@ -84,7 +72,12 @@ def _latest_export_task() -> str | None:
 
 
 def channel_states(page: Page) -> list[ChannelState]:
-    """Every channel and locale the article belongs in, with its state and any reasons."""
+    """Every channel and locale the article belongs in, with its state and any reasons.
+
+    Live means the channel's current export carries the page's live revision; pending, that
+    the page was published since (the worker has not exported it yet); withheld and failed come
+    with the exporter's reason, or the channel's requirement the article does not meet.
+    """
     source = page.specific
     translations = {
         p.locale.language_code: p
@@ -92,17 +85,20 @@ def channel_states(page: Page) -> list[ChannelState]:
             "locale"
         )
     }
-    verdicts = dict(
-        ComplianceVerdict.objects.filter(
-            page_id__in=[p.pk for p in translations.values()]
-        ).values_list("page_id", "errors")
-    )
+    documents = {(d.channel, d.locale): d for d in document_states(source)}
     last_task = _latest_export_task()
     states = []
     for channel in load_channels().values():
         for locale in channel.locales:
             target = translations.get(locale)
+            document = documents.get((channel.name, locale))
             if target is None or not target.live:
+                if document is not None and document.state == LIVE and document.fallback:
+                    reason = _("Served in the source language until a translation is published.")
+                    states.append(
+                        ChannelState(channel.name, locale, LIVE, (reason,), document.revision)
+                    )
+                    continue
                 reason = (
                     _("Not translated into this language yet.")
                     if target is None
@@ -110,15 +106,19 @@ def channel_states(page: Page) -> list[ChannelState]:
                 )
                 states.append(ChannelState(channel.name, locale, NOT_PUBLISHED, (reason,)))
                 continue
-            exported = _exported_revision(channel.name, locale, target.slug)
             reasons = missing_requirements(target, channel)
-            if verdicts.get(target.pk):
-                reasons.append(_("The published text breaks the medical advertising rules."))
-            if exported is not None and exported == target.live_revision_id:
+            exported = document.revision if document is not None else None
+            if (
+                document is not None
+                and document.state == LIVE
+                and not document.fallback
+                and (exported == target.live_revision_id)
+            ):
                 states.append(ChannelState(channel.name, locale, LIVE, (), exported))
-            elif reasons:
+            elif reasons or (document is not None and document.state == WITHHELD):
+                reasons = reasons or [document.reason]
                 states.append(ChannelState(channel.name, locale, WITHHELD, tuple(reasons)))
-            elif last_task == "FAILED":
+            elif (document is not None and document.state == FAILED) or last_task == "FAILED":
                 states.append(
                     ChannelState(
                         channel.name, locale, FAILED, (_("The last export failed."),), exported

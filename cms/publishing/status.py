@@ -5,6 +5,7 @@ Plain functions over ``ExportedDocument`` and ``ChannelState``; nothing here rea
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +28,8 @@ class DocumentState:
     state: str  # "live", "withheld" or "failed"
     reason: str  # why it is withheld or failed; "" when live
     updated_at: datetime
+    revision: int | None = None  # the live revision the published document was built from
+    fallback: bool = False  # the document carries the source text in place of a translation
 
 
 def document_states(page: Page) -> list[DocumentState]:
@@ -34,21 +37,26 @@ def document_states(page: Page) -> list[DocumentState]:
     rows = ExportedDocument.objects.filter(translation_key=str(page.translation_key)).order_by(
         "channel", "locale"
     )
-    return [
-        DocumentState(
-            row.channel,
-            row.locale,
-            row.translation_key,
-            row.page_id,
-            row.path,
-            row.sha256,
-            row.sequence,
-            row.state,
-            row.reason,
-            row.updated_at,
+    states = []
+    for row in rows:
+        entry = json.loads(row.entry) if row.entry else {}
+        states.append(
+            DocumentState(
+                row.channel,
+                row.locale,
+                row.translation_key,
+                row.page_id,
+                row.path,
+                row.sha256,
+                row.sequence,
+                row.state,
+                row.reason,
+                row.updated_at,
+                revision=entry.get("revision"),
+                fallback=bool(entry.get("fallback")),
+            )
         )
-        for row in rows
-    ]
+    return states
 
 
 def withheld_documents(channel: str | None = None) -> list[DocumentState]:

@@ -2,6 +2,7 @@
 
 import json
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -208,10 +209,10 @@ def test_a_channel_requiring_ad_review_withholds_articles_without_approval(
     ) in report.channels[0].skipped
     assert not article_paths(export_root, "partner")
 
-    # Approved (the fields another change adds to ArticlePage; read with getattr).
-    monkeypatch.setattr(ArticlePage, "ad_review_number", "제2025-0117호", raising=False)
-    monkeypatch.setattr(ArticlePage, "ad_review_date", "2025-01-10", raising=False)
-    english = bilingual["en"]["thread-lifting"]
+    # Approved: the editor fills in the review number and date, and publishes.
+    english = ArticlePage.objects.get(pk=bilingual["en"]["thread-lifting"].pk)
+    english.ad_review_number = "제2025-0117호"
+    english.ad_review_date = date(2025, 1, 10)
     english.save_revision().publish()
     export_channels(["partner"])
     assert article_paths(export_root, "partner") == {"en/articles/thread-lifting.json"}

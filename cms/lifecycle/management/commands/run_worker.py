@@ -6,12 +6,13 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from cms.lifecycle.schedule import run_schedule
-from cms.lifecycle.tasks import BACKEND, QUEUE, queue_next_run
+from cms.lifecycle.tasks import BACKEND, queue_next_run
 
 
 class Command(BaseCommand):
     help = (
-        "Run the background worker: exports after every publish, and once a minute scheduled "
+        "Run the background worker, the one process to keep running beside the site: exports "
+        "after every publish, the tasks queued beside them, and once a minute scheduled "
         "publishing and expiry (pages whose go-live time has come are published through the "
         "compliance gate; pages whose expiry time has passed are unpublished). Runs until "
         "stopped (Ctrl-C). --batch runs what is due and exits."
@@ -33,7 +34,8 @@ class Command(BaseCommand):
         else:
             # Due at once: a worker that was down catches up on the schedule when it starts.
             queue_next_run(delay=timedelta(0))
-        arguments = ["--backend", BACKEND, "--queue-name", QUEUE, "--no-reload"]
+        # Every queue of the backend: exports, this schedule, and whatever else runs there.
+        arguments = ["--backend", BACKEND, "--queue-name", "*", "--no-reload"]
         if batch:
             arguments += ["--batch", "--no-startup-delay"]
         call_command(
