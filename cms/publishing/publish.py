@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import heapq
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -84,6 +85,18 @@ def manifest_document(
     return b"".join((head, b",".join(members), b"}}\n"))
 
 
+def _in_parallel(work, items) -> None:
+    """Run ``work`` on every item, a few at a time; raises the first error."""
+    items = list(items)
+    if len(items) < 2:
+        for item in items:
+            work(item)
+        return
+    with ThreadPoolExecutor(min(8, len(items)), thread_name_prefix="export-store") as pool:
+        for _done in pool.map(work, items):
+            pass
+
+
 def read_manifest(store: ChannelStore, sha256: str) -> dict[str, Any] | None:
     """A published manifest by its hash, or None if it is gone."""
     if not sha256:
@@ -125,8 +138,10 @@ def publish_channel(run: ChannelRun, compaction: Compaction, now: datetime) -> N
     hashes[CHANGES] = sha256_hex(others[CHANGES])
     if state.files.get(CHANGES, [None])[0] != hashes[CHANGES]:
         changed.append(CHANGES)
-    for path, data in others.items():
-        store.put_object(data, path, hashes[path])
+    # Objects of unchanged files are in storage already (a rebuild stores them all again);
+    # the writes overlap: on object storage each is a round trip.
+    stored = others if run.rebuild else {path: others[path] for path in changed}
+    _in_parallel(lambda item: store.put_object(item[1], item[0], hashes[item[0]]), stored.items())
     listed = {path: (hashes[path], len(data)) for path, data in others.items()}
     manifest = manifest_document(channel.name, sequence, now, channel.locales, listed)
     manifest_sha256 = sha256_hex(manifest)
@@ -161,11 +176,8 @@ def publish_channel(run: ChannelRun, compaction: Compaction, now: datetime) -> N
             retired=retired,
             dropped=obsolete,
         )
-    for path in others if run.rebuild else changed:
-        store.put(path, others[path])
-    for path in obsolete:
-        if path not in new_files:
-            store.delete(path)
+    _in_parallel(lambda path: store.put(path, others[path]), list(stored))
+    _in_parallel(store.delete, [path for path in obsolete if path not in new_files])
     ChannelState.objects.filter(pk=state.pk).update(dropped=[])
     report.published = True
     report.sequence = sequence
