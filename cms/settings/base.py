@@ -18,9 +18,11 @@ INSTALLED_APPS = [
     # (the export gate would otherwise check the article again, racing the publish).
     "cms.compliance",
     "cms.publishing",
+    "cms.delivery",
     "django_tasks_db",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.simple_translation",
     "wagtail.locales",
@@ -178,8 +180,21 @@ EXPORT_PROCESSES: int | None = None
 # Background tasks. "default" is Wagtail's own queue (reference index updates), run inline as
 # Wagtail ships it; Wagtail uses the django-tasks backport, which reads this same setting.
 # "exports" is ours: re-exporting after a publish runs in a database-backed worker
-# (manage.py db_worker --backend exports --queue-name exports) so editors never wait.
+# (manage.py db_worker --backend exports --queue-name exports,deliveries) so editors never wait;
+# the same worker sends webhooks and CDN purges (cms.delivery) on the "deliveries" queue.
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "exports": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["exports"]},
+    "exports": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["exports", "deliveries"]},
 }
+
+# Webhooks (cms.delivery; docs/webhooks.md). Endpoints are configured per channel in
+# EXPORT_CHANNELS_FILE. A failed POST is tried again after each of these delays (seconds):
+# about 8.5 hours in all, then the delivery is marked failed in the admin.
+WEBHOOK_RETRY_DELAYS: list[int] = [30, 120, 600, 3600, 7200, 21600]
+WEBHOOK_TIMEOUT_SECONDS = 10
+# A run that changed more documents lists none of them in its webhook (truncated: true).
+WEBHOOK_MAX_PATHS = 500
+# Delivered and failed deliveries are kept this long for the admin, then dropped.
+WEBHOOK_DELIVERY_RETENTION_DAYS = 30
+# CDN purges after each published export (cms.delivery.cdn) go through Wagtail's frontend cache
+# backends: set WAGTAILFRONTENDCACHE (Cloudflare, CloudFront, …) as Wagtail documents it.
