@@ -189,7 +189,7 @@ TASKS = {
 
 # Webhooks (cms.delivery; docs/webhooks.md). Endpoints are configured per channel in
 # EXPORT_CHANNELS_FILE. A failed POST is tried again after each of these delays (seconds):
-# about 8.5 hours in all, then the delivery is marked failed in the admin.
+# about 9 hours in all, then the delivery is marked failed in the admin.
 WEBHOOK_RETRY_DELAYS: list[int] = [30, 120, 600, 3600, 7200, 21600]
 WEBHOOK_TIMEOUT_SECONDS = 10
 # A run that changed more documents lists none of them in its webhook (truncated: true).
