@@ -127,7 +127,12 @@ def test_changing_a_linked_pages_slug_updates_the_documents_linking_to_it(
     )
     app = read_json(export_root, "app", "en/articles/faq.json")["blocks"][0]["value"]["text"]
     assert app[0]["links"] == [
-        {"text": "the other article", "href": "http://127.0.0.1:8000/ko/mini-lift/"}
+        {
+            "text": "the other article",
+            "href": "http://127.0.0.1:8000/ko/mini-lift/",
+            "start": 4,
+            "end": 21,
+        }
     ]
 
 
