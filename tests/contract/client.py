@@ -182,42 +182,51 @@ class ChannelClient:
         return fetched
 
     def sync(self) -> list[dict[str, Any]]:
-        """Follow the delta feed from the replica's sequence; on 410, pull again.
+        """Follow the delta feed from the replica's sequence, page by page; on 410, pull again.
 
-        Returns the entries applied (none after a resync).
+        Returns the entries applied (none after a resync). The cursor advances page by page,
+        so an interrupted sync resumes where it stopped.
         """
-        result = self.cache.get(self.root + "changes", {"since": self.replica.sequence})
-        if isinstance(result, httpx.Response):
-            if result.status_code == 410:
-                body = result.json()
-                if "sequence" not in body or "compacted_through" not in body:
-                    raise ContractError("410 without sequence and compacted_through")
-                self.resyncs += 1
-                self.pull()
-                return []
-            raise ContractError(f"changes: HTTP {result.status_code}")
-        feed = json.loads(result)
-        manifest = self.manifest()
-        self.validate("changes", manifest, feed, "changes")
-        if feed["since"] != self.replica.sequence:
-            raise ContractError("changes: since does not echo the cursor")
-        applied = []
-        previous = self.replica.sequence
-        for entry in feed["entries"]:
-            if entry["sequence"] <= previous:
-                raise ContractError("changes: entries not ascending past the cursor")
-            previous = entry["sequence"]
-            if entry["action"] == "upsert":
-                if entry["path"] not in manifest["files"]:
-                    # A later entry (or the next poll) settles it: the feed and manifest are
-                    # two requests, and the export may have moved on between them.
-                    continue
-                self._store(entry["path"], manifest["files"][entry["path"]]["sha256"], manifest)
-            else:
-                self._drop(entry["path"])
-            applied.append(entry)
-        self.replica.sequence = max(feed["sequence"], self.replica.sequence)
-        return applied
+        url, params = self.root + "changes", {"since": self.replica.sequence}
+        manifest = None
+        applied: list[dict[str, Any]] = []
+        while True:
+            result = self.cache.get(url, params)
+            if isinstance(result, httpx.Response):
+                if result.status_code == 410:
+                    body = result.json()
+                    if "sequence" not in body or "compacted_through" not in body:
+                        raise ContractError("410 without sequence and compacted_through")
+                    self.resyncs += 1
+                    self.pull()
+                    return []
+                raise ContractError(f"changes: HTTP {result.status_code}")
+            feed = json.loads(result)
+            manifest = manifest or self.manifest()
+            self.validate("changes", manifest, feed, "changes")
+            if params is not None and feed["since"] != params["since"]:
+                raise ContractError("changes: since does not echo the cursor")
+            cursor = self.replica.sequence
+            for entry in feed["entries"]:
+                if entry["sequence"] <= cursor:
+                    raise ContractError("changes: entries not ascending past the cursor")
+                cursor = entry["sequence"]
+                if entry["action"] == "upsert":
+                    if entry["path"] not in manifest["files"]:
+                        # A later entry (or the next poll) settles it: the feed and the
+                        # manifest are two requests, and the export may have moved on.
+                        continue
+                    sha256 = manifest["files"][entry["path"]]["sha256"]
+                    self._store(entry["path"], sha256, manifest)
+                else:
+                    self._drop(entry["path"])
+                applied.append(entry)
+            next_page = feed.get("next")
+            if not next_page:
+                self.replica.sequence = max(feed["sequence"], cursor)
+                return applied
+            self.replica.sequence = cursor
+            url, params = str(httpx.URL(self.root).join(next_page)), None
 
     def _store(self, path: str, sha256: str, manifest: dict[str, Any]) -> None:
         document = self.fetch_json(path, sha256)
