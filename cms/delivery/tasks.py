@@ -1,7 +1,7 @@
-"""Delivery work on the task queue (the ``exports`` backend's ``deliveries`` queue).
+"""Delivery work on the task queue: the ``exports`` backend and queue, beside the exports.
 
-The worker that exports also delivers: ``manage.py db_worker --backend exports
---queue-name exports,deliveries``. Network calls never run in the export or in a request.
+Whatever runs the export worker (``manage.py run_worker``, or ``db_worker --backend exports
+--queue-name exports``) delivers too. Network calls never run in the export or in a request.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from .cdn import purge_short_lived
 from .sending import deliver
 
 DELIVERY_BACKEND = "exports"
-DELIVERY_QUEUE = "deliveries"
+DELIVERY_QUEUE = "exports"
 
 
 @task(backend=DELIVERY_BACKEND, queue_name=DELIVERY_QUEUE)

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
 
 from .channels import CHANNEL_NAME_PATTERN
 from .journal import CursorTooOld, entries_since
@@ -52,8 +52,27 @@ def without_language_redirects(view):
     return wrapped
 
 
+def read_only(view):
+    """GET and HEAD only: anything else is a 405 in JSON, before any CSRF check could answer.
+
+    The exports take no writes and set no cookies, so there is nothing for CSRF to protect;
+    without the exemption Django's middleware answers a POST with its 403 HTML page.
+    """
+
+    @csrf_exempt
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            response = _error(405, "method not allowed: the exports are read-only (GET, HEAD)")
+            response["Allow"] = "GET, HEAD"
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@read_only
 @without_language_redirects
-@require_safe
 def export_file(request: HttpRequest, channel: str, path: str) -> HttpResponse:
     """One file of the channel's current export, with a strong ETag (its sha256)."""
     tree = current_tree(channel)
@@ -81,15 +100,16 @@ def export_file(request: HttpRequest, channel: str, path: str) -> HttpResponse:
     return _finish(response, etag, cache)
 
 
+@read_only
 @without_language_redirects
-@require_safe
 def changes(request: HttpRequest, channel: str) -> HttpResponse:
     """Journal entries after ``?since=<sequence>``, with the current sequence."""
     tree = current_tree(channel)
     if tree is None:
         return _error(404, "not found")
     since_text = request.GET.get("since", "")
-    if not since_text.isascii() or not since_text.isdigit():
+    # A sequence number has at most 18 digits (a 64-bit column); longer is no cursor of ours.
+    if not since_text.isascii() or not since_text.isdigit() or len(since_text) > 18:
         return _error(400, "since must be a sequence number: ?since=<non-negative integer>")
     since = int(since_text)
     journal = _journal(tree.path)

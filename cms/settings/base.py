@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     # compliance verdict must be recorded before the export its publication queues can start
     # (the export gate would otherwise check the article again, racing the publish).
     "cms.compliance",
+    "cms.lifecycle",
     "cms.publishing",
     "cms.delivery",
     "django_tasks_db",
@@ -57,6 +58,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last: it runs the admin's writes in a transaction, which a refused publication undoes.
+    "cms.lifecycle.middleware.PublishGateMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -177,14 +180,17 @@ EXPORT_PREPARED_STATEMENTS = True
 # core this process may run on. Incremental runs render in one.
 EXPORT_PROCESSES: int | None = None
 
+# How often the task worker publishes what is scheduled and unpublishes what has expired.
+SCHEDULE_INTERVAL_SECONDS = 60
+
 # Background tasks. "default" is Wagtail's own queue (reference index updates), run inline as
 # Wagtail ships it; Wagtail uses the django-tasks backport, which reads this same setting.
 # "exports" is ours: re-exporting after a publish runs in a database-backed worker
-# (manage.py db_worker --backend exports --queue-name exports,deliveries) so editors never wait;
-# the same worker sends webhooks and CDN purges (cms.delivery) on the "deliveries" queue.
+# (manage.py db_worker --backend exports --queue-name exports) so editors never wait; the same
+# worker sends the webhooks and CDN purges that follow a published export (cms.delivery).
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
-    "exports": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["exports", "deliveries"]},
+    "exports": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["exports"]},
 }
 
 # Webhooks (cms.delivery; docs/webhooks.md). Endpoints are configured per channel in

@@ -103,7 +103,7 @@ def run_deliveries(monkeypatch, django_capture_on_commit_callbacks):
     the worker's batch ends; then the worker runs again.
     """
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
-    command = ["db_worker", "--backend", "exports", "--queue-name", "deliveries", "--batch"]
+    command = ["db_worker", "--backend", "exports", "--queue-name", "exports", "--batch"]
 
     def run() -> None:
         while True:

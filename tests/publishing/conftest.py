@@ -21,6 +21,7 @@ from cms.articles.seeding import (
 from cms.home.models import HomePage
 from cms.publishing.serialize import sha256_hex
 from cms.translation.models import AppliedTranslation
+from tests.articles.factories import compliance_gate_open
 
 FIRST_PUBLISHED = datetime(2025, 1, 15, 0, 0, tzinfo=UTC)
 LAST_PUBLISHED = datetime(2025, 2, 1, 9, 30, tzinfo=UTC)
@@ -42,7 +43,8 @@ def translate(
     page.search_description = summary
     if body is not None:
         page.body = body
-    page.save_revision().publish()
+    with compliance_gate_open():  # a stand-in translation: the Korean text, an English title
+        page.save_revision().publish()
     AppliedTranslation.objects.create(
         page=page,
         source_page=source,

@@ -17,7 +17,7 @@ from cms.publishing.export import export_channels
 from cms.publishing.models import ChannelState
 from cms.publishing.state import STATE_DIR
 from cms.publishing.workers import plan_shares
-from tests.articles.factories import make_article
+from tests.articles.factories import compliance_gate_open, make_article
 
 from .conftest import freeze_publication_dates, translate, verify_tree
 
@@ -49,7 +49,8 @@ def site(bilingual, ko_home):
     last = make_article(ko_home, "last-one", title="마지막 글")
     last_english = translate(last, title="Last", summary="The last one.", complete=True)
     last_english.slug = "shared-slug"  # its English path is first's English fallback path
-    last_english.save_revision().publish()
+    with compliance_gate_open():  # a stand-in translation: Korean text under an English title
+        last_english.save_revision().publish()
     keyed(last, "ffffffff-ffff-4fff-bfff-ffffffffffff")
     freeze_publication_dates()
 

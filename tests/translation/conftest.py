@@ -4,10 +4,11 @@ from pathlib import Path
 
 import polib
 import pytest
+from django.utils.html import strip_tags
 
 from cms.articles.seeding import ensure_home_pages, ensure_locales
 from cms.translation.catalog import WRAP_WIDTH, catalog_path, render
-from tests.articles.factories import block, disclaimer, item, make_article
+from tests.articles.factories import DISCLAIMER_TEXT, block, disclaimer, item, make_article
 
 FAQ_URL = "https://example.com/faq"
 
@@ -112,9 +113,15 @@ def article(homes, linked):
     )
 
 
-def english(msgid: str) -> str:
+# The compliance gate wants an English page's legal notice in English (mostly Latin letters).
+ENGLISH_DISCLAIMERS = {
+    strip_tags(DISCLAIMER_TEXT): "This article follows Article 56 of the Medical Service Act.",
+}
+
+
+def english(msgid: str, prefix: str = "EN") -> str:
     """A stand-in translation that keeps markup, digits and whitespace: checks pass."""
-    return f"EN {msgid}"
+    return f"{prefix} {ENGLISH_DISCLAIMERS.get(msgid, msgid)}"
 
 
 def translate_catalog(path: Path, translate=english, *, only=None) -> polib.POFile:

@@ -14,10 +14,11 @@ from cms.articles.models import ArticlePage
 from cms.translation.apply import apply_catalogs
 from cms.translation.models import AppliedTranslation
 from cms.translation.sync import extract_catalogs
-from tests.articles.factories import make_article
+from tests.articles.factories import compliance_gate_open, make_article
 from tests.translation.conftest import (
     FAQ_URL,
     en_catalog,
+    english,
     entry_for,
     rich_body,
     translate_catalog,
@@ -39,8 +40,10 @@ def value_of(page, block_type):
 
 
 def publish_body(page, body):
+    """Publish an editor's change to the source (bodies cut down to what a test is about)."""
     page.body = body
-    page.save_revision().publish()
+    with compliance_gate_open():
+        page.save_revision().publish()
 
 
 @pytest.fixture
@@ -258,7 +261,7 @@ def test_a_bad_catalog_changes_nothing_and_names_file_and_line(
     revisions = Revision.objects.filter(object_id=str(page.pk)).count()
     spoil, message = BAD_INPUTS[case]
     translated.write_bytes(spoil(translated.read_text(encoding="utf-8")).encode("utf-8"))
-    translate_catalog(en_catalog(catalog_root, "linked"), lambda msgid: f"NEW {msgid}")
+    translate_catalog(en_catalog(catalog_root, "linked"), lambda msgid: english(msgid, "NEW"))
 
     report = apply_catalogs()
     [error] = report.errors
@@ -296,7 +299,7 @@ def _count_apply_queries(page, catalog_root) -> tuple[int, int, int]:
     translate_catalog(en_catalog(catalog_root, page.slug))
     with CaptureQueriesContext(connection) as first:
         created = apply_catalogs(slug=page.slug)
-    translate_catalog(en_catalog(catalog_root, page.slug), lambda msgid: f"NEW {msgid}")
+    translate_catalog(en_catalog(catalog_root, page.slug), lambda msgid: english(msgid, "NEW"))
     with CaptureQueriesContext(connection) as second:
         updated = apply_catalogs(slug=page.slug)
     assert [r.action for r in created.results + updated.results] == ["created", "published"]

@@ -1,0 +1,52 @@
+"""Articles at each stage of going live, and the people who press the buttons."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from wagtail.users.models import UserProfile
+
+from cms.home.models import HomePage
+from tests.articles.factories import block, make_article, minimal_body
+
+COMPLIANT = "<p>보습 관리 안내입니다.</p>"
+BREAKING = "<p>부작용 없는 최고의 시술입니다.</p>"
+
+
+def body(intro: str):
+    return minimal_body(block("intro", {"text": intro}))
+
+
+@pytest.fixture
+def home(seeded):
+    return HomePage.objects.get(locale__language_code="ko")
+
+
+@pytest.fixture
+def article(home):
+    """A live, compliant article."""
+    return make_article(
+        home, "care-guide", title="관리 안내", body=body(COMPLIANT), enforce_rules=True
+    )
+
+
+@pytest.fixture
+def breaking_draft(article):
+    """``article`` with a newer draft revision that breaks the rules; returns the revision."""
+    draft = article.get_latest_revision_as_object()
+    draft.body = body(BREAKING)
+    return draft.save_revision()
+
+
+def korean_admin(client, username: str = "editor"):
+    user = get_user_model().objects.create_superuser(username, f"{username}@example.com", "pw")
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = "ko"
+    profile.save()
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def editor(client, db):
+    """A logged-in superuser whose admin speaks Korean, like the clinic's."""
+    korean_admin(client)
+    return client
