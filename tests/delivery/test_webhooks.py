@@ -214,3 +214,17 @@ def test_finished_deliveries_are_forgotten_after_the_retention_period(
     with django_capture_on_commit_callbacks(execute=True):
         publish(sequence=2)
     assert list(WebhookDelivery.objects.values_list("sequence", flat=True)) == [2]
+
+
+def test_the_operators_worker_delivers(
+    webhook_channel, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(sequence=12)
+    call_command("run_worker", "--batch", "--quiet")
+    assert len(webhook_channel.requests) == 1
+    assert WebhookDelivery.objects.get().status == Status.DELIVERED
