@@ -155,6 +155,9 @@ WAGTAILAPI_LIMIT_MAX = 100
 
 # Where the translation catalogs and the channel exports live.
 TRANSLATION_SOURCE_LOCALE = "ko"
+# The language of the notes (#.) that tell translators where a text is: one language that
+# every translator of the team reads.
+TRANSLATION_NOTES_LANGUAGE = "en"
 TRANSLATION_CATALOG_DIR = BASE_DIR / "locale"
 EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / "exports"))
 

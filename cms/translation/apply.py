@@ -25,11 +25,11 @@ from wagtail.models import Locale, Page
 
 from cms.articles.models import ArticlePage
 from cms.translation import catalog as files
-from cms.translation.extract import body_block, page_fields
+from cms.translation.extract import body_block, page_fields, source_keys_by_slug
 from cms.translation.models import AppliedTranslation
 from cms.translation.paths import iter_leaves
 from cms.translation.richtext import Attrs, page_link_ids
-from cms.translation.segments import CatalogError, Finding, LeafKind
+from cms.translation.segments import CatalogError, Finding, LeafKind, Severity
 from cms.translation.translate import Translation, build_translation
 
 CREATED = "created"
@@ -38,6 +38,12 @@ DRAFT = "draft"
 UNCHANGED = "unchanged"
 FAILED = "failed"
 UNTRANSLATED = "untranslated"  # nothing translated and no page yet: nothing to create
+
+# Exit statuses of apply_translations (and check_translations), documented in
+# docs/translators.md: scripts tell "done" from "done, but not everywhere" from "refused".
+EXIT_APPLIED = 0
+EXIT_REFUSED = 1
+EXIT_INCOMPLETE = 3
 
 
 @dataclass
@@ -52,10 +58,60 @@ class PageResult:
     translation: Translation
     page_id: int | None = None
     error: str = ""
+    was_live: bool = False
+    """The page in this language was live before the run."""
+    current: bool = False
+    """The live page already holds exactly this translation."""
 
     @property
     def published(self) -> bool:
-        return self.complete and self.action in (CREATED, PUBLISHED, UNCHANGED)
+        """This run's translation is (or, in a dry run, would be) the live page."""
+        if self.current:
+            return True
+        return self.publishable and self.action in (CREATED, PUBLISHED)
+
+    @property
+    def publishable(self) -> bool:
+        return self.translation.publishable(live=self.was_live)
+
+    @property
+    def live(self) -> bool:
+        """A page in this language is live after the run (this translation or an older one)."""
+        return self.published or self.was_live
+
+    @property
+    def update_pending(self) -> bool:
+        """A live page stays as it was while a newer, incomplete translation waits as a draft."""
+        return self.was_live and not self.published and self.action in (DRAFT, UNCHANGED)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready data (the ``--format json`` shape of apply_translations)."""
+        translation = self.translation
+        return {
+            "catalog": files.display_path(self.catalog),
+            "language": self.language,
+            "slug": self.slug,
+            "page_id": self.page_id,
+            "action": self.action,
+            "published": self.published,
+            "live": self.live,
+            "update_pending": self.update_pending,
+            "complete": self.complete,
+            "counts": {
+                "total": translation.total,
+                "translated": translation.translated,
+                "fuzzy": translation.fuzzy,
+                "missing": translation.missing,
+                "refused": len(translation.refused),
+            },
+            "blocking": [_finding_dict(finding) for finding in missing_strings(self)],
+            "findings": [_finding_dict(finding) for finding in translation.findings],
+            "error": self.error,
+        }
+
+
+def _finding_dict(finding: Finding) -> dict[str, object]:
+    return {**finding.as_dict(), "file": files.display_path(finding.file)}
 
 
 @dataclass
@@ -65,11 +121,41 @@ class ApplyReport:
     dry_run: bool = False
     results: list[PageResult] = field(default_factory=list)
     errors: list[CatalogError] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    """File-level warnings of the catalogs read (a header a tool dropped…)."""
 
     @property
     def failed(self) -> bool:
         """True when a catalog could not be read or a page could not be written."""
         return bool(self.errors) or any(result.action == FAILED for result in self.results)
+
+    @property
+    def incomplete(self) -> list[PageResult]:
+        """Articles that are not live with this run's translation in some language."""
+        return [result for result in self.results if not result.published]
+
+    @property
+    def exit_status(self) -> int:
+        """``EXIT_REFUSED`` if anything was refused, ``EXIT_INCOMPLETE`` if some article stays
+        unpublished (or keeps an older live version) in a language, else ``EXIT_APPLIED``."""
+        if self.failed:
+            return EXIT_REFUSED
+        if self.incomplete:
+            return EXIT_INCOMPLETE
+        return EXIT_APPLIED
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready data (the ``--format json`` shape of apply_translations)."""
+        return {
+            "dry_run": self.dry_run,
+            "exit_status": self.exit_status,
+            "results": [result.as_dict() for result in self.results],
+            "errors": [
+                {**error.as_finding().as_dict(), "file": files.display_path(error.path)}
+                for error in self.errors
+            ],
+            "warnings": [_finding_dict(finding) for finding in self.warnings],
+        }
 
 
 @dataclass
@@ -87,12 +173,16 @@ def _read_catalogs(
     root: Path, languages: list[str], report: ApplyReport
 ) -> list[tuple[str, files.Catalog]]:
     found = []
+    keys_by_slug = source_keys_by_slug()
     for language in languages:
         for path in files.catalog_paths(root, language):
             try:
-                found.append((language, files.read_catalog(path, language=language)))
+                catalog = files.read_catalog(path, language=language, keys_by_slug=keys_by_slug)
             except CatalogError as error:
                 report.errors.append(error)
+                continue
+            found.append((language, catalog))
+            report.warnings.extend(catalog.warnings)
     return found
 
 
@@ -209,7 +299,7 @@ def _record_values(
     run that only saves a draft leaves it where it was (nothing if the page never went live),
     so an incomplete run makes the page count as out of date rather than current.
     """
-    if translation.complete:
+    if translation.publishable(live=bool(target and target.live)):
         source_revision = source.live_revision_id
     elif record is not None and target is not None and target.live:
         source_revision = record.source_revision_id
@@ -248,7 +338,7 @@ def _write(
             target.search_description = translation.fields["search_description"]
             target.body = translation.body
             revision = target.save_revision()
-            if translation.complete:
+            if translation.publishable(live=target.live):
                 target.publish(revision)
         if record is None or any(getattr(record, name) != value for name, value in values.items()):
             AppliedTranslation.objects.update_or_create(page_id=target.pk, defaults=values)
@@ -274,12 +364,16 @@ def _apply_one(
         _link_mapper(context.links.get(language, {})),
     )
     target = context.targets.get((found.translation_key, language))
+    was_live = bool(target and target.live)
+    current = was_live and _same_content(target, translation)
     if target is None:
         action = CREATED if translation.translated else UNTRANSLATED
-    elif translation.complete:
-        up_to_date = target.live and not target.has_unpublished_changes
-        action = UNCHANGED if up_to_date and _same_content(target, translation) else PUBLISHED
+    elif current and not target.has_unpublished_changes:
+        action = UNCHANGED
+    elif translation.publishable(live=was_live):
+        action = PUBLISHED
     else:
+        # Never withdraws or changes a live page: the new translation waits as a draft.
         action = UNCHANGED if _same_draft(target, translation) else DRAFT
     result = PageResult(
         found.path,
@@ -289,6 +383,8 @@ def _apply_one(
         translation.complete,
         translation,
         target.pk if target else None,
+        was_live=was_live,
+        current=current,
     )
     if dry_run or action == UNTRANSLATED:
         return result
@@ -344,5 +440,27 @@ def apply_catalogs(
 
 
 def missing_strings(result: PageResult) -> list[Finding]:
-    """The required strings that keep a page from being published, with file and line."""
-    return [*result.translation.untranslated_required, *result.translation.invalid]
+    """The strings that keep a page from being published, with file and line.
+
+    The required ones for a first publication; for a live page every fuzzy, empty or refused
+    string (a live page is only replaced by a whole translation).
+    """
+    translation = result.translation
+    blocking = [*translation.untranslated_required, *translation.invalid]
+    if result.was_live:
+        blocking += translation.not_translated
+    blocking += [
+        Finding(
+            str(result.catalog),
+            1,
+            "partial_field",
+            Severity.ERROR,
+            "some paragraphs of this field are translated, others not",
+            path,
+        )
+        for path in translation.partial_fields
+    ]
+    unique: dict[tuple[int, str], Finding] = {}
+    for finding in blocking:
+        unique.setdefault((finding.line, finding.msgctxt), finding)
+    return list(unique.values())

@@ -7,10 +7,13 @@ catalog's identity; the file name only follows the article's current slug.
 
 from __future__ import annotations
 
+import codecs
+import gettext
 import os
 import re
 import tempfile
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -103,22 +106,59 @@ def gettext_date(moment: datetime | None = None) -> str:
     return timezone.localtime(moment or timezone.now()).strftime("%Y-%m-%d %H:%M%z")
 
 
-def _normalise_plural(value: str) -> str:
-    return re.sub(r"\s+", "", value).rstrip(";")
+_PLURAL_FORMS = re.compile(
+    r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*([^;]+?)\s*;?\s*$", re.IGNORECASE
+)
+# Enough numbers to tell CLDR's rules apart (they look at n % 10, n % 100 and n up to 1000).
+_PLURAL_PROBES = (*range(0, 1001), 1001, 1011, 1100, 10**6, 10**6 + 1)
+
+
+def plural_rule(value: str) -> tuple[int, Callable[[int], int]] | None:
+    """``nplurals`` and the plural function of a Plural-Forms value, or None if unreadable."""
+    match = _PLURAL_FORMS.match(value)
+    if match is None:
+        return None
+    try:
+        function = gettext.c2py(match.group(2))
+    except (ValueError, SyntaxError, RecursionError):
+        return None
+    return int(match.group(1)), function
+
+
+def same_plural_forms(found: str, expected: str) -> bool:
+    """Both values choose the same form for every number (``n != 1`` is ``(n != 1)``)."""
+    ours, theirs = plural_rule(found), plural_rule(expected)
+    if ours is None or theirs is None:
+        return False
+    try:
+        return ours[0] == theirs[0] and all(ours[1](n) == theirs[1](n) for n in _PLURAL_PROBES)
+    except (ArithmeticError, ValueError):
+        return False
+
+
+def same_language(found: str, expected: str) -> bool:
+    """``zh_Hans``, ``zh-hans`` and ``zh_HANS`` name the same language; ``zh_CN`` does not."""
+    return found.strip().replace("-", "_").lower() == expected.replace("-", "_").lower()
 
 
 @dataclass
 class Catalog:
-    """A catalog read from disk, checked, with the line of every header field."""
+    """A catalog read from disk, checked, with the line of every header field.
+
+    ``key`` is the article's translation key: from the ``X-Translation-Key`` header, or, when
+    an editor dropped the header, from the file's name (with a warning in ``warnings``).
+    """
 
     path: Path
     po: polib.POFile
     header_lines: dict[str, int] = field(default_factory=dict)
     warnings: list[Finding] = field(default_factory=list)
+    key: str = ""
+    raw: bytes = b""
 
     @property
     def translation_key(self) -> str:
-        return self.po.metadata.get(KEY_HEADER, "").strip()
+        return self.key or self.po.metadata.get(KEY_HEADER, "").strip()
 
     @property
     def language(self) -> str:
@@ -133,6 +173,11 @@ class Catalog:
 
     def header_line(self, name: str) -> int:
         return self.header_lines.get(name, 1)
+
+    def warn(self, line: int, code: str, message: str, context: str = "") -> None:
+        self.warnings.append(
+            Finding(str(self.path), line, code, Severity.WARNING, message, context)
+        )
 
 
 def _header_lines(text: str) -> dict[str, int]:
@@ -149,41 +194,68 @@ def _header_lines(text: str) -> dict[str, int]:
     return lines
 
 
-def read_catalog(path: Path, *, language: str | None = None) -> Catalog:
-    """Read a catalog strictly; raise ``CatalogError`` (file and line) for anything unusable.
+def _decode(path: Path, data: bytes) -> tuple[str, list[tuple[int, str, str]]]:
+    """The text of a catalog file, and notes on what had to be normalised.
 
-    Refused: a UTF-8 byte order mark, CRLF line endings, a charset other than UTF-8, bytes that
-    are not UTF-8, PO syntax errors, a missing or malformed translation key, the wrong
-    Language or Plural-Forms for ``language`` (checked when given), a context used twice.
-    Entries without a context and plural entries are kept out with a warning.
+    Accepted and normalised: a UTF-8 byte order mark, CRLF line endings, a charset other than
+    UTF-8 that Python knows (converted; the next extraction writes UTF-8), a missing charset
+    when the bytes are UTF-8. Refused: bytes that are not in the declared charset, an unknown
+    charset, a bare carriage return (an editor that would split lines differently from
+    gettext).
     """
-    data = path.read_bytes()
+    notes: list[tuple[int, str, str]] = []
     if data.startswith(b"\xef\xbb\xbf"):
-        raise CatalogError(
-            path, 1, "the file starts with a byte order mark (BOM); save it as UTF-8 without BOM"
-        )
+        data = data[3:]
+    data = data.replace(b"\r\n", b"\n")
     if b"\r" in data:
         line = data[: data.index(b"\r")].count(b"\n") + 1
         raise CatalogError(
-            path, line, "the file has Windows (CRLF) line endings; save it with LF line endings"
+            path, line, "a carriage return (CR) without a line feed; save with LF or CRLF endings"
         )
     loose = data.decode("utf-8", errors="replace")
     header_lines = _header_lines(loose)
     charset_line = header_lines.get("Content-Type", 1)
-    charset = _CHARSET.search(loose.split("\n")[charset_line - 1]) if header_lines else None
-    if charset is None or charset.group(1).lower().replace("-", "").replace("_", "") != "utf8":
-        found = charset.group(1) if charset else "none"
-        raise CatalogError(
-            path,
-            charset_line,
-            f"Content-Type must declare charset=UTF-8 (found {found}); "
-            "save the file as UTF-8 and fix the header",
-        )
+    match = _CHARSET.search(loose.split("\n")[charset_line - 1]) if header_lines else None
+    declared = match.group(1) if match else "UTF-8"
+    if match is None:
+        notes.append((charset_line, "charset_missing", "no charset in Content-Type; read as UTF-8"))
     try:
-        text = data.decode("utf-8")
+        codec = codecs.lookup(declared).name
+    except LookupError as exc:
+        raise CatalogError(
+            path, charset_line, f"unknown charset {declared!r} in Content-Type; save as UTF-8"
+        ) from exc
+    if codec != "utf-8" and not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            # Bytes that read as UTF-8 are UTF-8: decoding them as ISO-8859-1 would succeed
+            # and turn every Korean letter into garbage without a single error.
+            raise CatalogError(
+                path,
+                charset_line,
+                f"Content-Type declares charset={declared} but the file is UTF-8; "
+                "set charset=UTF-8 in the header",
+            )
+    try:
+        text = data.decode(codec)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise CatalogError(path, line, "the file is not valid UTF-8") from exc
+        raise CatalogError(path, line, f"the file is not valid {declared}") from exc
+    if codec != "utf-8":
+        notes.append(
+            (charset_line, "charset_converted", f"read as {declared}; extraction rewrites UTF-8")
+        )
+    return text, notes
+
+
+def parse_po_file(path: Path) -> tuple[polib.POFile, str, bytes, list[tuple[int, str, str]]]:
+    """Any PO file read liberally: the parsed file, its text, its bytes and normalisation notes
+    as ``(line, code, message)``. Raises ``CatalogError`` for what cannot be read."""
+    data = path.read_bytes()
+    text, notes = _decode(path, data)
     problem = syntax_problem(text)
     if problem:
         raise CatalogError(path, problem[0], f"PO syntax error: {problem[1]}")
@@ -194,39 +266,79 @@ def read_catalog(path: Path, *, language: str | None = None) -> Catalog:
         raise CatalogError(
             path, int(line.group(1)) if line else 1, f"PO syntax error: {exc}"
         ) from exc
-    catalog = Catalog(path, po, header_lines)
-    _check_headers(catalog, language)
+    return po, text, data, notes
+
+
+def read_catalog(
+    path: Path,
+    *,
+    language: str | None = None,
+    keys_by_slug: Mapping[str, str] | None = None,
+) -> Catalog:
+    """Read a catalog liberally; raise ``CatalogError`` (file and line) for what is unusable.
+
+    Accepted (what msgfmt, polib and Babel read): a byte order mark, CRLF line endings, any
+    charset Python knows, lines wrapped anywhere, header fields in any order, a Plural-Forms
+    equivalent to CLDR's for ``language``, a missing Language or Plural-Forms (the folder
+    names the language), a missing ``X-Translation-Key`` when ``keys_by_slug`` knows the file's
+    name (the identity then comes from the path, with a warning).
+    Refused: bytes not in the declared charset, PO syntax errors, a malformed translation
+    key, a Language or Plural-Forms that contradicts the folder's, a context used twice.
+    Entries without a context and plural entries are kept out with a warning.
+    """
+    po, text, data, notes = parse_po_file(path)
+    catalog = Catalog(path, po, _header_lines(text), raw=data)
+    for line, code, message in notes:
+        catalog.warn(line, code, message)
+    _check_headers(catalog, language, keys_by_slug)
     _check_entries(catalog)
     return catalog
 
 
-def _check_headers(catalog: Catalog, language: str | None) -> None:
+def _check_headers(
+    catalog: Catalog, language: str | None, keys_by_slug: Mapping[str, str] | None
+) -> None:
     path, metadata = catalog.path, catalog.po.metadata
     key = metadata.get(KEY_HEADER, "").strip()
-    try:
-        uuid.UUID(key)
-    except ValueError as exc:
-        raise CatalogError(
-            path,
-            catalog.header_line(KEY_HEADER),
-            f"the header {KEY_HEADER} is missing or not a UUID ({key!r}); it names the article "
-            "this catalog translates: restore it from the .pot",
-        ) from exc
+    if not key and keys_by_slug and path.stem in keys_by_slug:
+        catalog.key = keys_by_slug[path.stem]
+        catalog.warn(
+            1,
+            "identity_from_path",
+            f"the header {KEY_HEADER} is missing (a tool dropped it); the article was found by "
+            f"the file name {path.stem!r}. The next extraction writes the header back",
+        )
+    else:
+        try:
+            catalog.key = str(uuid.UUID(key))
+        except ValueError as exc:
+            what = "not a UUID" if key else "missing and the file name names no article"
+            raise CatalogError(
+                path,
+                catalog.header_line(KEY_HEADER),
+                f"the header {KEY_HEADER} is {what} ({key!r}); it names the article this "
+                "catalog translates: restore it from the .pot",
+            ) from exc
     if language is None:
         return
     expected = gettext_language(language)
-    if catalog.language != expected:
+    if not catalog.language:
+        catalog.warn(1, "header_missing", f"no Language header; read as {expected} (its folder)")
+    elif not same_language(catalog.language, expected):
         raise CatalogError(
             path,
             catalog.header_line("Language"),
             f"the header Language is {catalog.language!r} but this is the {expected!r} folder",
         )
     plural = metadata.get("Plural-Forms", "")
-    if _normalise_plural(plural) != _normalise_plural(plural_forms(language)):
+    if not plural.strip():
+        catalog.warn(1, "header_missing", "no Plural-Forms header; articles use no plurals")
+    elif not same_plural_forms(plural, plural_forms(language)):
         raise CatalogError(
             path,
             catalog.header_line("Plural-Forms"),
-            f"wrong Plural-Forms {plural!r}; for {expected} it is {plural_forms(language)!r}",
+            f"wrong Plural-Forms {plural!r}; for {expected} it is {plural_forms(language)!r} "
+            "(or any rule that gives the same form for every number)",
             code="plural_forms",
         )
 

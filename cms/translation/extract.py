@@ -86,3 +86,13 @@ def live_source_pages(slug: str | None = None) -> QuerySet[ArticlePage]:
     if slug:
         pages = pages.filter(slug=slug)
     return pages.order_by("slug")
+
+
+def source_keys_by_slug() -> dict[str, str]:
+    """The translation key of every published source article by slug (one query).
+
+    Names the catalogs whose ``X-Translation-Key`` header a tool dropped.
+    """
+    return {
+        slug: str(key) for slug, key in live_source_pages().values_list("slug", "translation_key")
+    }

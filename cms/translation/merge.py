@@ -5,16 +5,22 @@ For every current source string, in this order:
 1. same context, same source text (also from an obsolete entry): the translation is kept as
    it is, fuzzy or not;
 2. same rich text field, same source text under another paragraph number (a paragraph was
-   inserted or removed above it): the translation moves with its paragraph;
-3. same context, changed source text: the old translation is kept, marked ``fuzzy``, and the
-   old source is recorded as ``#| msgid`` so the translator sees what changed (unless the old
-   text merely moved to another paragraph number, rule 2);
-4. exactly this source text translated (not fuzzy) anywhere in the same language: offered as
-   ``fuzzy``, so a human confirms it before it is published (translation memory);
+   inserted or removed above it): the translation moves with its paragraph, confirmed
+   (msgmerge would offer it as fuzzy);
+3. the most similar translated entry of the article's previous catalog (active or obsolete,
+   any context, a same-context entry winning ties), if its source is at least 60% similar
+   (msgmerge's threshold and measure): its translation is offered ``fuzzy`` with
+   ``#| msgctxt``/``#| msgid`` saying what it was made for, and its translator comment
+   travels with it, as msgmerge does;
+4. the most similar confirmed translation of the same language in the project's other
+   catalogs (translation memory), if it is more similar than step 3's: offered ``fuzzy``
+   the same way (an identical source scores 100%);
 5. otherwise the entry is empty.
 
-Translator comments (``# …``) stay with their context. Entries whose context is gone become
-obsolete (``#~``) if they carry a translation, so a block that comes back gets it back.
+Every suggestion (steps 3 and 4) carries a ``#.`` line naming its article, entry and
+similarity. Old entries whose translation was neither kept nor offered become obsolete
+(``#~``), so a block that comes back gets it back; old entries used for a suggestion are not
+repeated as obsolete (msgmerge does the same).
 """
 
 from __future__ import annotations
@@ -27,37 +33,60 @@ import polib
 from cms.translation.catalog import Catalog
 from cms.translation.paths import field_of
 from cms.translation.segments import Segment, SourceArticle
+from cms.translation.suggest import Candidate, CandidateIndex, Suggestion
 
 FUZZY = "fuzzy"
+SUGGESTION_NOTE = "Suggestion:"
 _PLACEHOLDER_HINT = (
     'Keep each tag with an id (<a id="a1">…</a>) and its id; move it where it belongs in '
     "your sentence."
 )
 
 
+def _candidate(entry: polib.POEntry, slug: str) -> Candidate:
+    return Candidate(
+        source=entry.msgid,
+        translation=entry.msgstr,
+        slug=slug,
+        context=entry.msgctxt,
+        fuzzy=entry.fuzzy,
+        previous_source=entry.previous_msgid,
+        previous_context=entry.previous_msgctxt,
+        comment=entry.tcomment or "",
+    )
+
+
 @dataclass
 class TranslationMemory:
-    """Confirmed translations of one language, by exact source text."""
+    """Confirmed translations of one language in every catalog, searchable by similarity."""
 
-    by_source: dict[str, str]
+    index: CandidateIndex
 
     @classmethod
     def from_catalogs(cls, catalogs: Iterable[Catalog]) -> TranslationMemory:
-        """Collect non-fuzzy translations; on conflicts the first catalog (by name) wins."""
-        by_source: dict[str, str] = {}
+        """Collect non-fuzzy translations; on equal sources the first catalog (by name) wins,
+        active entries before obsolete ones."""
         ordered = sorted(catalogs, key=lambda catalog: catalog.path.name)
-        for catalog in ordered:
-            for entry in catalog.po:
-                if entry.msgstr and not entry.fuzzy and not entry.obsolete and entry.msgctxt:
-                    by_source.setdefault(entry.msgid, entry.msgstr)
-        for catalog in ordered:
-            for entry in catalog.po.obsolete_entries():
-                if entry.msgstr and not entry.fuzzy:
-                    by_source.setdefault(entry.msgid, entry.msgstr)
-        return cls(by_source)
+        candidates = [
+            _candidate(entry, catalog.path.stem)
+            for catalog in ordered
+            for entry in catalog.po
+            if entry.msgstr and not entry.fuzzy and not entry.obsolete and entry.msgctxt
+        ]
+        candidates += [
+            _candidate(entry, catalog.path.stem)
+            for catalog in ordered
+            for entry in catalog.po.obsolete_entries()
+            if entry.msgstr and not entry.fuzzy and entry.msgctxt
+        ]
+        return cls(CandidateIndex(candidates))
 
-    def suggest(self, source: str) -> str | None:
-        return self.by_source.get(source)
+    def suggest(self, source: str) -> Suggestion | None:
+        """The most similar confirmed translation (at least 60% similar), or None."""
+        exact = self.index.exact(source)
+        if exact is not None:
+            return Suggestion(exact, 100.0)
+        return self.index.best(source)
 
 
 def _comment(segment: Segment) -> str:
@@ -85,8 +114,105 @@ def template_entries(
     return [template_entry(segment, reference(segment)) for segment in source.segments]
 
 
-def _flags_without_fuzzy(entry: polib.POEntry) -> list[str]:
-    return [flag for flag in entry.flags if flag != FUZZY]
+def suggestion_note(suggestion: Suggestion, slug: str) -> str:
+    """The ``#.`` line that says where a suggested translation comes from."""
+    candidate = suggestion.candidate
+    article = "this article" if candidate.slug == slug else f"the article {candidate.slug}"
+    similarity = (
+        "the same Korean text"
+        if suggestion.score >= 100
+        else f"{int(suggestion.score)}% similar Korean text"
+    )
+    return f"{SUGGESTION_NOTE} from {article}, entry {candidate.context} ({similarity})"
+
+
+def _notes(entry: polib.POEntry) -> list[str]:
+    return [line for line in (entry.comment or "").split("\n") if line.startswith(SUGGESTION_NOTE)]
+
+
+class _Merge:
+    """One article's merge: the old entries, which of them were used, and the memory."""
+
+    def __init__(self, source: SourceArticle, old: Catalog | None, memory: TranslationMemory):
+        self.source = source
+        self.memory = memory
+        self.old_active = old.by_context() if old else {}
+        self.old_obsolete = (
+            {entry.msgctxt: entry for entry in old.po.obsolete_entries() if entry.msgctxt}
+            if old
+            else {}
+        )
+        olds = [*self.old_active.values(), *self.old_obsolete.values()]
+        # Rich text paragraphs by (field, source text), for paragraphs that moved number.
+        self.by_field_text: dict[tuple[str, str], polib.POEntry] = {}
+        for entry in olds:
+            if "#" in entry.msgctxt and entry.msgstr:
+                self.by_field_text.setdefault((field_of(entry.msgctxt), entry.msgid), entry)
+        translated = [entry for entry in olds if entry.msgstr]
+        self.candidates = [_candidate(entry, source.slug) for entry in translated]
+        self.entry_of = {
+            (candidate.context, candidate.source): entry
+            for candidate, entry in zip(self.candidates, translated, strict=True)
+        }
+        self.same_article = CandidateIndex(self.candidates)
+        self.used: set[int] = set()
+
+    def entry(self, segment: Segment, reference: str) -> polib.POEntry:
+        entry = template_entry(segment, reference)
+        previous = self.old_active.get(segment.context) or self.old_obsolete.get(segment.context)
+        moved = self.by_field_text.get((segment.field, segment.source))
+        if previous is not None and previous.msgid == segment.source:
+            self._carry(entry, previous)
+        elif moved is not None and "#" in segment.context:
+            self._carry(entry, moved, confirmed_move=True)
+        elif suggestion := self._suggestion(segment):
+            self._offer(entry, suggestion)
+        elif previous is not None and not previous.msgstr:
+            entry.tcomment = previous.tcomment  # a note written before translating
+        return entry
+
+    def _suggestion(self, segment: Segment) -> Suggestion | None:
+        local = self.same_article.best(segment.source, prefer_context=segment.context)
+        remote = self.memory.suggest(segment.source)
+        if remote is not None and (local is None or remote.score > local.score):
+            return remote
+        return local
+
+    def _carry(self, entry: polib.POEntry, previous: polib.POEntry, *, confirmed_move=False):
+        self.used.add(id(previous))
+        entry.msgstr = previous.msgstr
+        entry.tcomment = previous.tcomment
+        entry.flags = list(previous.flags)
+        if previous.fuzzy and not confirmed_move:
+            entry.previous_msgid = previous.previous_msgid
+            entry.previous_msgctxt = previous.previous_msgctxt
+            notes = _notes(previous)
+            if notes:
+                entry.comment = "\n".join([entry.comment, *notes])
+
+    def _offer(self, entry: polib.POEntry, suggestion: Suggestion) -> None:
+        candidate = suggestion.candidate
+        entry.msgstr = candidate.translation
+        entry.flags = [FUZZY]
+        carried_previous = candidate.fuzzy and candidate.previous_source
+        entry.previous_msgctxt = (
+            candidate.previous_context if carried_previous else None
+        ) or candidate.context
+        entry.previous_msgid = candidate.made_for
+        entry.comment = "\n".join([entry.comment, suggestion_note(suggestion, self.source.slug)])
+        old = self.entry_of.get((candidate.context, candidate.source))
+        if candidate.slug == self.source.slug and old is not None:
+            self.used.add(id(old))
+            entry.tcomment = candidate.comment
+
+    def obsolete(self) -> list[polib.POEntry]:
+        """Translated old entries not used above (obsolete ones first, as they were)."""
+        unused = [
+            entry
+            for entry in [*self.old_obsolete.values(), *self.old_active.values()]
+            if id(entry) not in self.used and entry.msgstr
+        ]
+        return [_as_obsolete(entry) for entry in unused]
 
 
 def merge_entries(
@@ -96,68 +222,9 @@ def merge_entries(
     reference: Callable[[Segment], str],
 ) -> tuple[list[polib.POEntry], list[polib.POEntry]]:
     """The active and obsolete entries of an article's catalog after re-extraction."""
-    old_active = old.by_context() if old else {}
-    old_obsolete = (
-        {entry.msgctxt: entry for entry in old.po.obsolete_entries() if entry.msgctxt}
-        if old
-        else {}
-    )
-    # Rich text paragraphs by (field, source text), for paragraphs that moved number.
-    by_field_text: dict[tuple[str, str], polib.POEntry] = {}
-    for entry in [*old_active.values(), *old_obsolete.values()]:
-        if "#" in entry.msgctxt and entry.msgstr:
-            by_field_text.setdefault((field_of(entry.msgctxt), entry.msgid), entry)
-
-    # Old paragraphs that still exist in their field (under another number): their translation
-    # went with them and must not also be offered, fuzzy, to whatever took their number.
-    still_there = {(segment.field, segment.source) for segment in source.segments}
-
-    active = []
-    for segment in source.segments:
-        entry = template_entry(segment, reference(segment))
-        previous = old_active.get(segment.context) or old_obsolete.get(segment.context)
-        if previous is not None:
-            entry.tcomment = previous.tcomment
-        moved = by_field_text.get((segment.field, segment.source))
-        if previous is not None and previous.msgid == segment.source:
-            _carry(entry, previous)
-        elif moved is not None and "#" in segment.context:
-            _carry(entry, moved)
-        elif (
-            previous is not None
-            and previous.msgstr
-            and (field_of(previous.msgctxt), previous.msgid) not in still_there
-        ):
-            entry.msgstr = previous.msgstr
-            entry.flags = [*_flags_without_fuzzy(previous), FUZZY]
-            # A fuzzy translation was made for its *previous* source, not for the last one.
-            entry.previous_msgid = (
-                previous.previous_msgid
-                if previous.fuzzy and previous.previous_msgid
-                else previous.msgid
-            )
-        elif suggestion := memory.suggest(segment.source):
-            entry.msgstr = suggestion
-            entry.flags = [FUZZY]
-        active.append(entry)
-
-    current = {segment.context for segment in source.segments}
-    obsolete = [
-        _as_obsolete(entry) for entry in old_obsolete.values() if entry.msgctxt not in current
-    ]
-    obsolete += [
-        _as_obsolete(entry)
-        for entry in old_active.values()
-        if entry.msgctxt not in current and entry.msgstr
-    ]
-    return active, obsolete
-
-
-def _carry(entry: polib.POEntry, previous: polib.POEntry) -> None:
-    entry.msgstr = previous.msgstr
-    entry.flags = list(previous.flags)
-    if previous.fuzzy:
-        entry.previous_msgid = previous.previous_msgid
+    merge = _Merge(source, old, memory)
+    active = [merge.entry(segment, reference(segment)) for segment in source.segments]
+    return active, merge.obsolete()
 
 
 def _as_obsolete(entry: polib.POEntry) -> polib.POEntry:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from django.conf import settings
 from django.utils import translation
 from wagtail import blocks
 
@@ -58,10 +59,10 @@ def walk_page(
     ``fields`` maps page attributes (``title``, ``search_description``…) to their text and
     ``body`` is the StreamField's raw data. Returns the new fields and the new raw body; the
     inputs are not changed. Structured values (choices, numbers) and empty texts are copied
-    as they are. Descriptions are in English whatever language is active, so that catalogs do
-    not depend on who runs the command.
+    as they are. Descriptions are in ``settings.TRANSLATION_NOTES_LANGUAGE`` whatever language
+    is active, so that catalogs do not depend on who runs the command.
     """
-    with translation.override("en"):
+    with translation.override(settings.TRANSLATION_NOTES_LANGUAGE):
         new_fields: dict[str, Any] = {}
         for path, attribute, label, required in PAGE_FIELDS:
             value = fields.get(attribute, "")

@@ -71,9 +71,14 @@ class SourceArticle:
 
 
 class Severity(StrEnum):
-    """Errors stop a translation from being applied (or a command from succeeding)."""
+    """Errors stop a translation from being applied (or a command from succeeding).
+
+    ``incomplete``: nothing is wrong with the file, but a required text is still empty or
+    fuzzy, so the article cannot be published in that language (exit status 3).
+    """
 
     ERROR = "error"
+    INCOMPLETE = "incomplete"
     WARNING = "warning"
 
 

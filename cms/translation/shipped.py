@@ -1,10 +1,12 @@
-"""The English catalogs shipped with the demo, generated from the bilingual seed files.
+"""The catalogs shipped with the demo, generated from the bilingual seed files.
 
-Each seed leaf is ``{"ko": …, "en": …}``: the Korean side is the source page, the English side
-the translation. Both sides go through the same extraction, so paragraph *n* of a Korean rich
-text field is matched with paragraph *n* of the English one, and every English string lands
-under the context of its Korean original. Regenerating over the shipped files changes nothing
-unless the seeds changed (the dates are kept, as for any extraction).
+Each seed leaf holds the source language and the languages its authors wrote (``{"ko": …,
+"en": …}``): the source side is the source page, every other side a confirmed translation.
+Target languages the seeds do not carry get empty catalogs (no machine translation). Both
+sides go through the same extraction, so paragraph *n* of a Korean rich text field is matched
+with paragraph *n* of the translated one, and every translated string lands under the context
+of its Korean original. Regenerating over the shipped files changes nothing unless the seeds
+changed (the dates are kept, as for any extraction).
 """
 
 from __future__ import annotations
@@ -31,8 +33,14 @@ def _seed_side(seed: SeedArticle, language: str) -> SourceArticle:
     )
 
 
+def seed_languages(seeds: list[SeedArticle]) -> set[str]:
+    """The languages every seed article carries (the keys of their titles)."""
+    carried = [set(seed.title) for seed in seeds]
+    return set.intersection(*carried) if carried else set()
+
+
 def seed_translations(
-    seeds_dir: Path = SEEDS_DIR, languages: tuple[str, ...] = ("en",)
+    seeds_dir: Path = SEEDS_DIR, languages: tuple[str, ...] | None = None
 ) -> tuple[list[SourceArticle], dict[str, dict[str, dict[str, str]]]]:
     """The seeds' source articles and their translations by key, language and context.
 
@@ -40,7 +48,11 @@ def seed_translations(
     """
     sources: list[SourceArticle] = []
     translations: dict[str, dict[str, dict[str, str]]] = {}
-    for seed in load_seed_articles(seeds_dir):
+    seeds = load_seed_articles(seeds_dir)
+    if languages is None:
+        carried = seed_languages(seeds)
+        languages = tuple(code for code in files.target_languages() if code in carried)
+    for seed in seeds:
         source = _seed_side(seed, files.source_language())
         sources.append(source)
         for language in languages:
@@ -60,7 +72,9 @@ def seed_translations(
 
 
 def generate_seed_catalogs(root: Path | None = None, seeds_dir: Path = SEEDS_DIR) -> ExtractReport:
-    """Write the templates and the confirmed English catalogs of the seed articles."""
-    languages = [code for code in files.target_languages() if code == "en"]
-    sources, translations = seed_translations(seeds_dir, tuple(languages))
-    return sync_catalogs(sources, root or files.catalog_dir(), languages, overrides=translations)
+    """Write the templates and the catalogs of every target language for the seed articles:
+    confirmed translations where the seeds carry the language, empty entries elsewhere."""
+    sources, translations = seed_translations(seeds_dir)
+    return sync_catalogs(
+        sources, root or files.catalog_dir(), files.target_languages(), overrides=translations
+    )

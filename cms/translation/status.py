@@ -14,7 +14,12 @@ from pathlib import Path
 
 from cms.articles.models import ArticlePage
 from cms.translation import catalog as files
-from cms.translation.extract import live_source_pages, page_fields, source_article_for_page
+from cms.translation.extract import (
+    live_source_pages,
+    page_fields,
+    source_article_for_page,
+    source_keys_by_slug,
+)
 from cms.translation.models import AppliedTranslation
 from cms.translation.sync import LanguageCatalogs
 from cms.translation.translate import build_translation
@@ -38,6 +43,11 @@ class LocaleStatus:
     has_catalog: bool = True
     error: str = ""
     """Why the catalog could not be read (file and line), if it could not."""
+    update_pending: bool = False
+    """The page is live as it was while a newer translation waits as a draft (fuzzy, empty or
+    refused strings keep it from replacing the live text)."""
+    state: str = "no_page"
+    """``no_page``, ``draft`` (never published), ``live`` or ``update_pending``."""
 
     @property
     def out_of_date(self) -> bool:
@@ -71,7 +81,8 @@ def collect_status(
     root = root or files.catalog_dir()
     languages = files.target_languages(language)
     sources = list(live_source_pages())
-    catalogs = {code: LanguageCatalogs.load(root, code) for code in languages}
+    keys_by_slug = source_keys_by_slug()
+    catalogs = {code: LanguageCatalogs.load(root, code, keys_by_slug) for code in languages}
     errors = {
         str(error.path): str(error) for loaded in catalogs.values() for error in loaded.errors
     }
@@ -119,9 +130,23 @@ def collect_status(
                     applied_at=record.applied_at if record else None,
                     has_catalog=found is not None,
                     error=errors.get(str(expected_path), ""),
+                    update_pending=_pending(target),
+                    state=_state(target),
                 )
             )
         statuses.append(
             ArticleTranslationStatus(source.slug, source.title, key, source.pk, tuple(locales))
         )
     return statuses
+
+
+def _pending(target: ArticlePage | None) -> bool:
+    return bool(target and target.live and target.has_unpublished_changes)
+
+
+def _state(target: ArticlePage | None) -> str:
+    if target is None:
+        return "no_page"
+    if not target.live:
+        return "draft"
+    return "update_pending" if target.has_unpublished_changes else "live"

@@ -21,6 +21,7 @@ from cms.translation import catalog as files
 from cms.translation.extract import live_source_pages, source_article_for_page
 from cms.translation.merge import TranslationMemory, merge_entries, template_entries
 from cms.translation.segments import CatalogError, Segment, SourceArticle
+from cms.translation.terminology import sync_glossary
 
 OWNED_HEADERS = (
     "Project-Id-Version",
@@ -202,7 +203,7 @@ def write_catalog(
         "How to translate, check and apply this file: docs/translators.md."
     )
     text = files.render(_pofile(metadata, header, active, obsolete))
-    old_text = old.path.read_text(encoding="utf-8") if old else None
+    old_text = old.raw.decode("utf-8", errors="replace") if old else None
     return _commit(path, text, old.path if old else None, old_text)
 
 
@@ -215,13 +216,16 @@ class LanguageCatalogs:
     unreadable: set[Path]
 
     @classmethod
-    def load(cls, root: Path, language: str) -> LanguageCatalogs:
+    def load(
+        cls, root: Path, language: str, keys_by_slug: dict[str, str] | None = None
+    ) -> LanguageCatalogs:
+        """Read every catalog of ``language``; ``keys_by_slug`` names files without a key."""
         by_key: dict[str, files.Catalog] = {}
         errors: list[CatalogError] = []
         unreadable: set[Path] = set()
         for path in files.catalog_paths(root, language):
             try:
-                found = files.read_catalog(path, language=language)
+                found = files.read_catalog(path, language=language, keys_by_slug=keys_by_slug)
             except CatalogError as error:
                 errors.append(error)
                 unreadable.add(path)
@@ -249,7 +253,8 @@ def sync_catalogs(
     overrides: dict[str, dict[str, dict[str, str]]] | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ExtractReport:
-    """Write the template and the catalogs of every language for each source article.
+    """Write the template and the catalogs of every language for each source article, and
+    bring each language's glossary in line with its template.
 
     A catalog that cannot be read is reported and left exactly as it is (it may hold work a
     translator has not finished), and so is its article in that language. ``overrides`` is
@@ -258,7 +263,11 @@ def sync_catalogs(
     stamp = files.gettext_date(now)
     report = ExtractReport()
     templates = template_index(root)
-    loaded = {language: LanguageCatalogs.load(root, language) for language in languages}
+    sources = list(sources)
+    keys_by_slug = {source.slug: source.translation_key for source in sources}
+    loaded = {
+        language: LanguageCatalogs.load(root, language, keys_by_slug) for language in languages
+    }
     for catalogs in loaded.values():
         report.errors.extend(catalogs.errors)
     # Memory is read before anything is written, so the run order cannot change the output.
@@ -266,7 +275,6 @@ def sync_catalogs(
         language: TranslationMemory.from_catalogs(catalogs.by_key.values())
         for language, catalogs in loaded.items()
     }
-    sources = list(sources)
     for done, source in enumerate(sources, start=1):
         outcome, pot_date = write_template(
             source, root, templates.get(source.translation_key), stamp
@@ -283,6 +291,14 @@ def sync_catalogs(
             )
         if progress:
             progress(done, len(sources))
+    for language in languages:
+        try:
+            written = sync_glossary(root, language)
+        except CatalogError as error:
+            report.errors.append(error)
+            continue
+        if written is not None:
+            report.files.append(FileOutcome(written, "updated"))
     return report
 
 

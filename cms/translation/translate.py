@@ -46,11 +46,33 @@ class Translation:
     untranslated_required: list[Finding] = field(default_factory=list)
     invalid: list[Finding] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    refused: list[Finding] = field(default_factory=list)
+    """Translated entries that failed a check (errors), one finding per entry."""
+    not_translated: list[Finding] = field(default_factory=list)
+    """Every string not usable (fuzzy, empty, missing, stale, refused), required or not."""
+    partial_fields: list[str] = field(default_factory=list)
+    """Rich text fields with some paragraphs translated and others not (drafts keep them)."""
 
     @property
     def complete(self) -> bool:
         """Every required string is translated and the result passes the block validation."""
         return not self.untranslated_required and not self.invalid
+
+    @property
+    def whole(self) -> bool:
+        """Every string, optional ones included, is translated and usable."""
+        return self.complete and self.translated == self.total
+
+    def publishable(self, *, live: bool) -> bool:
+        """Whether this translation may become the live page.
+
+        A first publication needs every required string and no half-translated field. A page
+        that is already live is replaced only by a translation with nothing fuzzy, empty or
+        refused: a translator's fuzzy flag never pulls or empties live text.
+        """
+        if live:
+            return self.whole and not self.partial_fields
+        return self.complete and not self.partial_fields
 
 
 class _Builder:
@@ -84,6 +106,9 @@ class _Builder:
             self.result.fuzzy += 1
         else:
             self.result.missing += 1
+        self.result.not_translated.append(
+            self._finding(entry, context, "untranslated", f"text {reason}")
+        )
         if required:
             self.result.untranslated_required.append(
                 self._finding(entry, context, "untranslated_required", f"required text {reason}")
@@ -114,7 +139,9 @@ class _Builder:
         problems = check_pair(source, entry.msgstr, rich="#" in context)
         for code, severity, message in problems:
             self.result.findings.append(self._finding(entry, context, code, message, severity))
-        if any(severity is Severity.ERROR for _code, severity, _message in problems):
+        errors = [message for _code, severity, message in problems if severity is Severity.ERROR]
+        if errors:
+            self.result.refused.append(self._finding(entry, context, "refused", "; ".join(errors)))
             return "fails a check (see the errors)"
         return None
 
@@ -123,32 +150,44 @@ class _Builder:
         translations = [
             self.lookup(segment.context, segment.source, leaf.required) for segment in segments
         ]
-        if any(text is None for text in translations):
-            return ""
         if leaf.kind is LeafKind.TEXT:
-            return translations[0]
+            return translations[0] or ""
         document = RichTextDocument(leaf.value)
+        usable = 0
         for unit, segment, text in zip(document.units(), segments, translations, strict=True):
-            try:
-                document.replace(unit.number, restore(text, unit.placeholders, self.map_attrs))
-            except MarkupError as exc:
-                entry = self.entries[segment.context]
-                self.result.findings.append(
-                    self._finding(entry, segment.context, "markup_invalid", str(exc))
-                )
-                self.result.translated -= 1
-                self.result.missing += 1
-                if leaf.required:
-                    self.result.untranslated_required.append(
-                        self._finding(
-                            entry,
-                            segment.context,
-                            "untranslated_required",
-                            "required text rejected: its markup cannot be restored",
-                        )
-                    )
-                return ""
+            nodes: list = []
+            if text is not None:
+                try:
+                    nodes = restore(text, unit.placeholders, self.map_attrs)
+                    usable += 1
+                except MarkupError as exc:
+                    self._refuse_markup(segment.context, str(exc), leaf.required)
+            # An untranslated paragraph is left empty, never filled with the source text;
+            # its translated siblings stay (the draft keeps the translator's work).
+            document.replace(unit.number, nodes)
+        if usable == 0:
+            return ""
+        if usable < len(segments):
+            self.result.partial_fields.append(leaf.path)
         return document.to_html()
+
+    def _refuse_markup(self, context: str, message: str, required: bool) -> None:
+        entry = self.entries[context]
+        finding = self._finding(entry, context, "markup_invalid", message)
+        self.result.findings.append(finding)
+        self.result.refused.append(finding)
+        self.result.translated -= 1
+        self.result.missing += 1
+        self.result.not_translated.append(finding)
+        if required:
+            self.result.untranslated_required.append(
+                self._finding(
+                    entry,
+                    context,
+                    "untranslated_required",
+                    "required text rejected: its markup cannot be restored",
+                )
+            )
 
 
 def build_translation(

@@ -1,4 +1,4 @@
-"""Reading catalogs strictly: every kind of bad file is refused with its file and line."""
+"""Reading catalogs: what cannot be read or is unsafe is refused with its file and line."""
 
 import io
 
@@ -76,7 +76,8 @@ def test_refuses_an_unknown_escape(tmp_path):
     assert "escape" in refused(tmp_path, VALID.replace('"Title"', '"Ti\\qtle"')).message
 
 
-def test_refuses_a_charset_other_than_utf8(tmp_path):
+def test_refuses_a_declared_charset_that_the_bytes_contradict(tmp_path):
+    # UTF-8 bytes read as EUC-KR would be garbage: the header is wrong, not the text.
     error = refused(tmp_path, VALID.replace("charset=UTF-8", "charset=EUC-KR"))
     assert error.line == 10
     assert "charset=UTF-8" in error.message and "EUC-KR" in error.message
@@ -88,16 +89,6 @@ def test_refuses_bytes_that_are_not_utf8(tmp_path):
     )
     assert error.line == 16
     assert "not valid UTF-8" in error.message
-
-
-def test_refuses_a_byte_order_mark(tmp_path):
-    error = refused(tmp_path, b"\xef\xbb\xbf" + VALID.encode())
-    assert (error.line, "BOM") == (1, "BOM") and "byte order mark" in error.message
-
-
-def test_refuses_crlf_line_endings(tmp_path):
-    error = refused(tmp_path, VALID.replace("\n", "\r\n"))
-    assert error.line == 1 and "CRLF" in error.message
 
 
 def test_refuses_a_context_used_twice(tmp_path):
@@ -112,6 +103,11 @@ def test_refuses_wrong_plural_forms(tmp_path):
     )
     assert error.line == 12
     assert "nplurals=2; plural=(n != 1);" in error.message
+
+
+def test_refuses_plural_forms_that_choose_other_forms(tmp_path):
+    error = refused(tmp_path, VALID.replace("plural=(n != 1);", "plural=(n > 1);"))
+    assert error.line == 12 and error.code == "plural_forms"
 
 
 def test_refuses_a_catalog_of_another_language(tmp_path):

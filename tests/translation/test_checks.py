@@ -75,7 +75,7 @@ def test_whitespace_drift_and_doubled_spaces_are_warnings_line_breaks_errors():
 
 
 @pytest.fixture
-def catalogs(tmp_path, settings):
+def catalogs(tmp_path, settings, db):
     settings.TRANSLATION_CATALOG_DIR = tmp_path
     bad = VALID.replace('msgstr "Summary"', 'msgstr "Summary  <script>x</script>"')
     return write(tmp_path, bad)
@@ -109,6 +109,6 @@ def test_command_passes_with_warnings_only(catalogs):
 
 
 def test_an_unreadable_catalog_is_an_error_finding(catalogs):
-    catalogs.write_bytes(b"\xef\xbb\xbf" + VALID.encode())
+    catalogs.write_bytes(VALID.replace("\n", "\r", 1).encode())
     [finding] = check_catalogs()
     assert (finding.line, finding.severity) == (1, "error")

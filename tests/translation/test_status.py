@@ -14,7 +14,7 @@ from tests.translation.conftest import en_catalog, translate_catalog
 
 def status_of(slug):
     [found] = [status for status in collect_status() if status.slug == slug]
-    [english] = found.locales
+    english = next(locale for locale in found.locales if locale.language == "en")
     return found, english
 
 

@@ -32,6 +32,8 @@ class Command(BaseCommand):
                     page = "no page yet"
                 else:
                     page = "published" if item.live else "draft"
+                    if item.update_pending:
+                        page += ", UPDATE PENDING (a newer translation waits as a draft)"
                     if item.is_up_to_date is not None:
                         page += ", up to date" if item.is_up_to_date else ", OUT OF DATE"
                 line = (
