@@ -218,7 +218,9 @@ class ArticleBodyBlock(blocks.StreamBlock):
     disclaimer = DisclaimerBlock()
 
     class Meta:
-        block_counts = {"disclaimer": {"min_num": 1, "max_num": 1}}
+        # No min_num: Wagtail would show it as an error on a new, empty article before the
+        # editor types anything. clean() below requires the disclaimer when the page is saved.
+        block_counts = {"disclaimer": {"max_num": 1}}
 
     def clean(self, value):
         # Checked before the per-block validation so the editor first learns what is missing,

@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from cms.compliance.leaves import Crumb, TextLeaf, article_leaves
+from cms.compliance.leaves import Crumb, TextLeaf, article_leaves, ordinals
 from cms.compliance.matching import find_matches
 from cms.compliance.rules import BaseRule, RulesError, RuleSet, StructureRule, load_rules
 from cms.compliance.text import excerpt, html_to_text, normalise, written_in
@@ -177,15 +177,15 @@ def _check_structure(
                 f"{rule.requires_block!r} has no field {field_name!r}"
             )
     found = [
-        (position, child)
-        for position, child in enumerate(content.body, start=1)
+        (position, total, child)
+        for child, position, total in ordinals(content.body)
         if child.block_type == rule.requires_block
     ]
     block_label = required_block.label
     if not found:
         return [_finding(content, rule, "body", trail=(Crumb(BODY_LABEL),))]
     findings = []
-    for position, child in found:
+    for position, total, child in found:
         for field_name in rule.text_fields:
             value = child.value.get(field_name)
             source = getattr(value, "source", value) or ""
@@ -199,7 +199,7 @@ def _check_structure(
                     rule,
                     f"body.{child.id}.{field_name}",
                     excerpt_text=excerpt(text, 0, 0, context=60),
-                    trail=(Crumb(block_label, position), Crumb(field_block.label)),
+                    trail=(Crumb(block_label, position, total), Crumb(field_block.label)),
                 )
             )
     return findings

@@ -11,11 +11,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from cms.compliance.rules import RuleSet, load_rules
+from cms.compliance.evaluation import LABELLED_DIR, evaluate, read_labelled
+from cms.compliance.rules import LANGUAGES, RuleSet, load_rules
 
 DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "compliance.md"
 START = "<!-- rules:start (generated from cms/compliance/rules.toml; do not edit by hand) -->"
 END = "<!-- rules:end -->"
+METRICS_START = (
+    "<!-- metrics:start (generated from tests/compliance/labelled/*.tsv; do not edit by hand) -->"
+)
+METRICS_END = "<!-- metrics:end -->"
 
 
 def _cell(text: str) -> str:
@@ -81,14 +86,45 @@ def render_rules(ruleset: RuleSet) -> str:
     return "\n".join(lines) + "\n"
 
 
-def synced(document: str, ruleset: RuleSet) -> str:
-    """``document`` with the text between the markers replaced by freshly generated tables."""
+def render_metrics(ruleset: RuleSet) -> str:
+    """The Markdown between the metrics markers: precision and recall per language and severity."""
+    lines = [
+        "| language | sentences (error / warning / clean) | finding | precision | recall |",
+        "|---|---|---|---|---|",
+    ]
+    for language in LANGUAGES:
+        examples = read_labelled(LABELLED_DIR / f"{language}.tsv")
+        evaluation = evaluate(examples, language, ruleset)
+        counts = " / ".join(
+            str(sum(example.label == label for example in examples))
+            for label in ("error", "warning", "clean")
+        )
+        for name, score in (
+            ("errors only", evaluation.errors),
+            ("warnings only", evaluation.warnings),
+            ("any finding", evaluation.any_finding),
+        ):
+            lines.append(
+                f"| {language} | {len(examples)} ({counts}) | {name} | "
+                f"{score.precision:.2f} ({score.true_positives}/{score.predicted}) | "
+                f"{score.recall:.2f} ({score.true_positives}/{score.actual}) |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _replace_between(document: str, start: str, end: str, content: str) -> str:
     try:
-        head, rest = document.split(START, 1)
-        _old, tail = rest.split(END, 1)
+        head, rest = document.split(start, 1)
+        _old, tail = rest.split(end, 1)
     except ValueError as exc:
-        raise ValueError(f"the document must contain the markers {START!r} and {END!r}") from exc
-    return f"{head}{START}\n{render_rules(ruleset)}{END}{tail}"
+        raise ValueError(f"the document must contain the markers {start!r} and {end!r}") from exc
+    return f"{head}{start}\n{content}{end}{tail}"
+
+
+def synced(document: str, ruleset: RuleSet) -> str:
+    """``document`` with the generated parts (rule tables, measured quality) written afresh."""
+    document = _replace_between(document, START, END, render_rules(ruleset))
+    return _replace_between(document, METRICS_START, METRICS_END, render_metrics(ruleset))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,7 @@ a translator sees.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.rich_text import RichText
 
+from cms.compliance.naming import block_name
 from cms.compliance.text import html_to_text, normalise
 
 TEXT_BLOCKS = (blocks.CharBlock, blocks.TextBlock)
@@ -25,13 +27,18 @@ TEXT_BLOCKS = (blocks.CharBlock, blocks.TextBlock)
 
 @dataclass(frozen=True)
 class Crumb:
-    """One step of a human-readable location: a label (translated lazily) and a position."""
+    """One step of a human-readable location: a label (translated lazily) and an ordinal.
+
+    ``position`` counts among the siblings of the same type (the second section, not the fifth
+    block), and ``total`` is how many of that type there are: a lone block goes by its label.
+    """
 
     label: str | Promise
     position: int | None = None
+    total: int | None = None
 
     def render(self) -> str:
-        return f"{self.label} {self.position}" if self.position else str(self.label)
+        return block_name(str(self.label), self.position, self.total)
 
 
 @dataclass(frozen=True)
@@ -50,14 +57,24 @@ def article_leaves(title: str, summary: str, body: Any) -> Iterator[TextLeaf]:
         text = normalise(value or "")
         if text:
             yield TextLeaf(path=path, text=text, block_type=None, trail=(Crumb(label),))
-    for position, child in enumerate(body, start=1):
+    for child, position, total in ordinals(body):
         yield from _walk(
             child.block,
             child.value,
             path=f"body.{child.id}",
-            trail=(Crumb(child.block.label, position),),
+            trail=(Crumb(child.block.label, position, total),),
             block_type=child.block_type,
         )
+
+
+def ordinals(stream: Any) -> Iterator[tuple[Any, int, int]]:
+    """Each child of ``stream``, its position among children of its type, and their count."""
+    children = list(stream)
+    totals = Counter(child.block_type for child in children)
+    seen: Counter[str] = Counter()
+    for child in children:
+        seen[child.block_type] += 1
+        yield child, seen[child.block_type], totals[child.block_type]
 
 
 def _walk(
@@ -79,21 +96,22 @@ def _walk(
             )
     elif isinstance(block, blocks.ListBlock) and value is not None:
         *parents, list_crumb = trail
-        for position, item in enumerate(value.bound_blocks, start=1):
+        items = value.bound_blocks
+        for position, item in enumerate(items, start=1):
             yield from _walk(
                 block.child_block,
                 item.value,
                 f"{path}.{item.id}",
-                (*parents, Crumb(list_crumb.label, position)),
+                (*parents, Crumb(list_crumb.label, position, len(items))),
                 block_type,
             )
     elif isinstance(block, blocks.StreamBlock) and value is not None:
-        for position, child in enumerate(value, start=1):
+        for child, position, total in ordinals(value):
             yield from _walk(
                 child.block,
                 child.value,
                 f"{path}.{child.id}",
-                (*trail, Crumb(child.block.label, position)),
+                (*trail, Crumb(child.block.label, position, total)),
                 block_type,
             )
     # Choices, numbers and other structured values carry no prose to check.

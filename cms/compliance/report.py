@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from wagtail.models import Locale, Revision
 
 from cms.articles.models import ArticlePage
-from cms.compliance.checker import ArticleContent, Finding, check_article
-from cms.compliance.rules import load_rules
+from cms.compliance.checker import ArticleContent, Finding, check_article, errors_of
+from cms.compliance.rules import RuleSet, load_rules
 
 
 class SelectionError(ValueError):
@@ -23,10 +23,11 @@ class SelectionError(ValueError):
 
 @dataclass
 class ComplianceReport:
-    """The findings of a run and what was checked."""
+    """The findings of a run, what was checked, and the live articles failing the rules."""
 
     checked: list[ArticleContent] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    live_failures: list[LiveFailure] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Finding]:
@@ -60,6 +61,15 @@ class ComplianceReport:
                 "warnings": severities["warning"],
             },
             "findings": [finding.as_dict() for finding in self.findings],
+            "live_failing": [
+                {
+                    "article": failure.content.slug,
+                    "locale": failure.content.language,
+                    "page_id": failure.content.page_id,
+                    "errors": [error.as_dict() for error in failure.errors],
+                }
+                for failure in self.live_failures
+            ],
         }
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
 
@@ -116,6 +126,32 @@ def contents_of(pages: list[ArticlePage], *, live: bool = False) -> list[Article
     return contents
 
 
+@dataclass(frozen=True)
+class LiveFailure:
+    """A live article whose published content breaks the current rules."""
+
+    content: ArticleContent
+    errors: tuple[Finding, ...]
+
+
+def live_failures(
+    locale: str | None = None, article: str | None = None, ruleset: RuleSet | None = None
+) -> list[LiveFailure]:
+    """Every live article whose published content has errors under the rules as they are now.
+
+    Channels keep mirroring what is live, so an article published before a rule changed stays
+    in them until an editor fixes or unpublishes it: this is the list editors work from.
+    """
+    ruleset = ruleset or load_rules()
+    pages = [page for page in select_pages(locale, article) if page.live]
+    failures = []
+    for content in contents_of(pages, live=True):
+        errors = tuple(errors_of(check_article(content, ruleset)))
+        if errors:
+            failures.append(LiveFailure(content=content, errors=errors))
+    return failures
+
+
 def run_check(
     locale: str | None = None, article: str | None = None, *, live: bool = False
 ) -> ComplianceReport:
@@ -125,4 +161,5 @@ def run_check(
     for content in contents_of(select_pages(locale, article), live=live):
         report.checked.append(content)
         report.findings.extend(check_article(content, ruleset))
+    report.live_failures = live_failures(locale, article, ruleset)
     return report

@@ -14,7 +14,12 @@ Approval through a moderation workflow publishes without passing these hooks; th
 from __future__ import annotations
 
 from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils.html import format_html, json_script
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from cms.articles.models import ArticlePage
 from cms.compliance.checker import check_article, errors_of
@@ -24,8 +29,44 @@ from cms.compliance.editor import (
     add_publish_refused_message,
 )
 from cms.compliance.gate import page_findings
+from cms.compliance.live import check_form
 from cms.compliance.report import contents_of
 from cms.compliance.rules import load_rules
+from cms.compliance.views import ComplianceReportView
+
+
+@hooks.register("register_admin_urls")
+def register_compliance_urls():
+    return [
+        path("compliance/check/", check_form, name="compliance_check"),
+        path("reports/compliance/", ComplianceReportView.as_view(), name="compliance_report"),
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_compliance_report_menu_item():
+    return MenuItem(
+        _("Medical advertising check"),
+        reverse("compliance_report"),
+        name="compliance-report",
+        icon_name="warning",
+        order=50,
+    )
+
+
+@hooks.register("insert_editor_js")
+def compliance_editor_js():
+    """The live check: findings marked on their blocks while the editor writes."""
+    return format_html(
+        '{}<script src="{}" defer></script>',
+        json_script(reverse("compliance_check"), "compliance-check-url"),
+        static("compliance/editor.js"),
+    )
+
+
+@hooks.register("insert_global_admin_css")
+def compliance_editor_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("compliance/editor.css"))
 
 
 @hooks.register("before_publish_page")

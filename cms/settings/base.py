@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "cms.lifecycle",
     "cms.publishing",
     "cms.delivery",
+    "cms.editorial",
     "django_tasks_db",
     "wagtail.api.v2",
     "wagtail.contrib.forms",

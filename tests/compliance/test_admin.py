@@ -1,11 +1,12 @@
 """The publish gate in the Wagtail admin, through the real create, edit and bulk views."""
 
+import json
+
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.html import escape
+from wagtail.blocks.base import get_error_json_data
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
-from wagtail.users.models import UserProfile
 
 from cms.articles.models import ArticlePage
 from cms.compliance.rules import load_rules
@@ -19,18 +20,6 @@ NO_SIDE_EFFECTS = RULES.get("no-side-effects-ko")
 @pytest.fixture
 def home(seeded):
     return HomePage.objects.get(locale__language_code="ko")
-
-
-@pytest.fixture
-def editor(client, db):
-    """A logged-in superuser whose admin speaks English (so assertions read naturally)."""
-    user = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "en"
-    profile.save()
-    client.force_login(user)
-    client.profile = profile
-    return client
 
 
 def form(intro: str, *, title: str = "관리 안내", slug: str = "care-guide", publish: bool):
@@ -69,27 +58,90 @@ def create(client, home, data):
     return client.post(url, data, follow=True)
 
 
-def test_publishing_a_new_article_with_errors_is_refused_and_the_draft_kept(editor, home):
+def block_errors(response) -> dict:
+    """The StreamField's error data as Wagtail's block widget receives it."""
+    form = response.context["form"]
+    (error,) = form.errors["body"].as_data()
+    return get_error_json_data(error)
+
+
+def test_publishing_a_new_article_with_errors_shows_them_on_the_block(editor, home):
     response = create(editor, home, form("부작용 없는 관리법입니다.", publish=True))
-    page = ArticlePage.objects.get(slug="care-guide")
-    assert not page.live
-    assert page.live_revision is None
-    assert "부작용 없는" in latest_intro(page)
-    assert response.redirect_chain[-1][0] == reverse("wagtailadmin_pages:edit", args=[page.pk])
-    html = response.content.decode()
-    assert "Not published: this article breaks the medical advertising rules" in html
-    assert escape(NO_SIDE_EFFECTS.message_en) in html
-    assert escape(NO_SIDE_EFFECTS.suggestion_en) in html
+    assert not ArticlePage.objects.filter(slug="care-guide").exists()
+    assert response.status_code == 200  # the editor again, everything typed still in it
+    errors = block_errors(response)
+    (message,) = errors["blockErrors"][0]["blockErrors"]["text"]["messages"]
+    assert message.startswith("“부작용 없는”: ")
+    assert NO_SIDE_EFFECTS.message_en in message
+    assert NO_SIDE_EFFECTS.suggestion_en in message
+    assert "Medical Service Act Article 56(2)(3)" in message
+    assert 1 not in errors["blockErrors"]  # the disclaimer is fine
+    typed = json.loads(response.context["form"].data["body-0-value-text"])
+    assert typed["blocks"][0]["text"] == "부작용 없는 관리법입니다."
 
 
 def test_a_korean_editor_reads_the_findings_in_korean(editor, home):
     editor.profile.preferred_language = "ko"
     editor.profile.save()
     response = create(editor, home, form("부작용 없는 관리법입니다.", publish=True))
-    html = response.content.decode()
-    assert escape(NO_SIDE_EFFECTS.message_ko) in html
-    assert escape(NO_SIDE_EFFECTS.message_en) not in html
-    assert "의료법 제56조 제2항 제3호" in html
+    (message,) = block_errors(response)["blockErrors"][0]["blockErrors"]["text"]["messages"]
+    assert NO_SIDE_EFFECTS.message_ko in message
+    assert "의료법 제56조 제2항 제3호" in message
+    assert "제안:" in message
+
+
+def test_submitting_for_moderation_with_errors_is_refused_on_the_block(editor, home):
+    data = form("최고의 관리법입니다.", publish=False)
+    data["action-submit"] = "action-submit"
+    response = create(editor, home, data)
+    assert not ArticlePage.objects.filter(slug="care-guide").exists()
+    errors = block_errors(response)["blockErrors"][0]["blockErrors"]["text"]["messages"]
+    assert RULES.get("superlative-ko").message_en in errors[0]
+
+
+def test_an_error_in_a_list_item_is_shown_on_that_item(editor, home):
+    data = form("보습 안내", publish=True)
+    body = streamfield(
+        [
+            ("intro", {"text": rich_text("<p>보습 안내</p>")}),
+            (
+                "side_effects",
+                {
+                    "heading": "부작용",
+                    "intro": rich_text(""),
+                    "items": streamfield(
+                        [
+                            ("item", {"name": "붓기", "cause": "자극", "prevention": "냉찜질"}),
+                            (
+                                "item",
+                                {"name": "멍", "cause": "자극", "prevention": "통증 없는 회복"},
+                            ),
+                        ]
+                    ),
+                },
+            ),
+            (
+                "disclaimer",
+                {
+                    "text": rich_text("<p>개인에 따라 부작용이 생길 수 있습니다.</p>"),
+                    "legal_basis": "의료법 제56조",
+                },
+            ),
+        ]
+    )
+    data = {key: value for key, value in data.items() if not key.startswith("body-")}
+    data.update(nested_form_data({"body": body}))
+    response = create(editor, home, data)
+    items = block_errors(response)["blockErrors"][1]["blockErrors"]["items"]["blockErrors"]
+    assert list(items) == [1]
+    assert (
+        RULES.get("no-pain-ko").message_en in items[1]["blockErrors"]["prevention"]["messages"][0]
+    )
+
+
+def test_an_error_in_the_title_is_shown_on_the_title(editor, home):
+    response = create(editor, home, form("보습 안내", title="최고의 관리법", publish=True))
+    assert RULES.get("superlative-ko").message_en in response.context["form"].errors["title"][0]
 
 
 def test_saving_a_draft_with_errors_is_always_allowed(editor, home):
@@ -97,7 +149,7 @@ def test_saving_a_draft_with_errors_is_always_allowed(editor, home):
     page = ArticlePage.objects.get(slug="care-guide")
     assert not page.live
     html = response.content.decode()
-    assert "Not published" not in html
+    assert "Not published: this article" not in html
     assert (
         escape(NO_SIDE_EFFECTS.message_en) in html
     )  # the draft's findings are shown in the editor
@@ -118,21 +170,26 @@ def test_publishing_an_edit_with_errors_keeps_the_live_version(editor, home):
         home, "care-guide", body=minimal_body(block("intro", {"text": "<p>보습 안내</p>"}))
     )
     url = reverse("wagtailadmin_pages:edit", args=[page.pk])
-    response = editor.post(url, form("통증 없는 관리법입니다.", publish=True), follow=True)
+    response = editor.post(url, form("통증 없는 관리법입니다.", publish=True))
     page.refresh_from_db()
     assert page.live
     assert page.body[0].value["text"].source == "<p>보습 안내</p>"
+    messages = block_errors(response)["blockErrors"][0]["blockErrors"]["text"]["messages"]
+    assert RULES.get("no-pain-ko").message_en in messages[0]
+    # Saving the same text as a draft is allowed; the live version stays.
+    editor.post(url, form("통증 없는 관리법입니다.", publish=False))
+    page.refresh_from_db()
+    assert page.live
     assert page.has_unpublished_changes
     assert "통증 없는" in latest_intro(page)
-    assert escape(RULES.get("no-pain-ko").message_en) in response.content.decode()
 
 
 def test_the_editor_lists_the_findings_of_a_seed_article(editor, home):
     page = ArticlePage.objects.get(slug="thread-lifting", locale=home.locale)
     response = editor.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
     html = response.content.decode()
-    assert "Medical advertising check: 4 warning(s)" in html
-    assert escape(RULES.get("review-mention-ko").message_en) in html
+    assert "Medical advertising check: 1 warning(s)" in html
+    assert escape(RULES.get("safety-claim-ko").message_en) in html
 
 
 def test_bulk_publish_is_refused_when_an_article_has_errors(editor, home):

@@ -99,12 +99,23 @@ def test_a_finding_names_article_locale_rule_law_and_excerpt():
     assert finding.legal_basis("ko") == "의료법 제56조 제2항 제13호"
 
 
-def test_a_finding_says_where_it_is_in_the_editor_s_words():
+def test_a_finding_names_its_block_by_type_and_ordinal_among_its_kind():
+    first = block("section", {"heading": "안내", "body": "<p>관리</p>"})
+    second = block("section", {"heading": "안내", "body": "<p>최고의 관리</p>"})
+    intro = block("intro", {"text": "<p>안내</p>"})
+    (finding,) = check_article(content(intro, first, second), RULESET)
+    with translation.override("ko"):
+        assert finding.location() == "두 번째 섹션 \u203a 본문"
+    with translation.override("en"):
+        assert finding.location() == "Section (second) \u203a Text"
+
+
+def test_a_lone_block_of_its_type_goes_by_its_label():
     section = block("section", {"heading": "안내", "body": "<p>최고의 관리</p>"})
     intro = block("intro", {"text": "<p>안내</p>"})
     (finding,) = check_article(content(intro, section), RULESET)
     with translation.override("en"):
-        assert finding.location() == "Section 2 \u203a Text"
+        assert finding.location() == "Section \u203a Text"
 
 
 def test_an_article_without_a_disclaimer_is_an_error():

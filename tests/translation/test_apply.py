@@ -318,9 +318,9 @@ def _count_apply_queries(page, catalog_root) -> tuple[int, int, int]:
     translate_catalog(en_catalog(catalog_root, page.slug), lambda msgid: english(msgid, "NEW"))
     with CaptureQueriesContext(connection) as second:
         updated = apply_catalogs(slug=page.slug)
-    english = [r for r in created.results + updated.results if r.language == "en"]
-    assert [r.action for r in english] == ["created", "published"]
-    return len(first), len(second), english[0].translation.total
+    in_english = [r for r in created.results + updated.results if r.language == "en"]
+    assert [r.action for r in in_english] == ["created", "published"]
+    return len(first), len(second), in_english[0].translation.total
 
 
 # Most of it is Wagtail's own work (copy_for_translation, revision, publish, search and

@@ -23,7 +23,7 @@ from cms.translation.catalog import catalog_path
 from cms.translation.richtext import INLINE_TAGS, UNIT_TAGS, VOID_TAGS
 from cms.translation.status import collect_status
 from cms.translation.sync import extract_catalogs
-from tests.translation.conftest import translate_catalog
+from tests.translation.conftest import english, translate_catalog
 
 FOUR = [("ko", "한국어"), ("en", "English"), ("ja", "日本語"), ("zh-hans", "简体中文")]
 BLOCKS = ["intro", "section", "thread_types", "side_effects", "comparison", "disclaimer"]
@@ -83,7 +83,9 @@ def test_status_apply_and_channels_follow_the_new_languages(
     assert by_language["ja"].missing == by_language["ja"].total > 0
 
     for slug in ("rich", "linked"):
-        translate_catalog(catalog_path(catalog_root, "ja", slug), lambda msgid: f"JA {msgid}")
+        translate_catalog(
+            catalog_path(catalog_root, "ja", slug), lambda msgid: english(msgid, "JA")
+        )
     apply_catalogs(language="ja")
     apply_catalogs(language="ja")  # links now point at the Japanese "linked" page
     report = apply_catalogs()

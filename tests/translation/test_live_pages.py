@@ -19,7 +19,7 @@ from cms.translation.apply import apply_catalogs
 from cms.translation.checks import check_catalogs, check_pair
 from cms.translation.status import collect_status
 from cms.translation.sync import extract_catalogs
-from tests.translation.conftest import en_catalog, entry_for, translate_catalog
+from tests.translation.conftest import en_catalog, english, entry_for, translate_catalog
 
 INTRO = "body.11111111-1111-4111-8111-111111111111.text"
 
@@ -111,7 +111,7 @@ def test_a_catalog_that_is_not_whole_keeps_the_live_page_and_saves_a_draft(
 def test_once_whole_again_the_pending_draft_is_published(live, catalog_root):
     edit(en_catalog(catalog_root), "summary", fuzzy=True)
     apply_catalogs(language="en")
-    translate_catalog(en_catalog(catalog_root), lambda msgid: f"NEW {msgid}")
+    translate_catalog(en_catalog(catalog_root), lambda msgid: english(msgid, "NEW"))
     report = apply_catalogs(language="en")
     assert english_result(report).published and report.exit_status == 0
     page = english_page(live)

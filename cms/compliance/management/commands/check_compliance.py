@@ -5,6 +5,10 @@ from django.core.management.base import BaseCommand, CommandError
 from cms.compliance.report import SelectionError, run_check
 from cms.compliance.rules import RulesError
 
+EXIT_ERRORS = 1
+EXIT_USAGE = 2
+EXIT_LIVE_FAILING = 3
+
 
 class Command(BaseCommand):
     help = (
@@ -12,9 +16,12 @@ class Command(BaseCommand):
         "56(2), listed in cms/compliance/rules.toml). Korean pages are checked with the Korean "
         "rules, English pages with the English ones. Each article is checked as it will next be "
         "published (its latest draft); --live checks what is published now. Prints every "
-        "finding with the article, locale, content path and the words that matched, and exits "
-        "with status 1 if any finding is an error (errors block publishing and export; "
-        "warnings do not)."
+        "finding with the article, locale, content path and the words that matched. A separate "
+        "section lists live articles whose published text breaks the current rules (after a "
+        "rules change): channels keep showing them until an editor fixes or unpublishes them. "
+        "Exit status: 0 no errors; 1 errors in what would next be published (errors block "
+        "publishing, warnings do not); 2 unknown locale or article, or a broken rules file; "
+        "3 a live article fails the current rules."
     )
 
     def add_arguments(self, parser):
@@ -43,16 +50,24 @@ class Command(BaseCommand):
         try:
             report = run_check(locale, article, live=live)
         except (SelectionError, RulesError) as exc:
-            raise CommandError(str(exc)) from exc
+            raise CommandError(str(exc), returncode=EXIT_USAGE) from exc
         if format == "json":
             self.stdout.write(report.as_json())
         else:
             self.write_text(report, quiet=quiet)
+            self.write_live_failures(report)
+        if report.live_failures:
+            raise CommandError(
+                f"{len(report.live_failures)} live page(s) fail the current rules; channels "
+                "keep showing them until they are fixed or unpublished.",
+                returncode=EXIT_LIVE_FAILING,
+            )
         if report.errors:
             articles = {(f.slug, f.locale) for f in report.errors}
             raise CommandError(
                 f"{len(report.errors)} compliance error(s) in {len(articles)} page(s); "
-                "they cannot be published or exported until fixed."
+                "they cannot be published until fixed.",
+                returncode=EXIT_ERRORS,
             )
 
     def write_text(self, report, *, quiet):
@@ -84,3 +99,16 @@ class Command(BaseCommand):
                 f"{len(report.warnings)} warning(s)."
             )
             self.stdout.write(self.style.SUCCESS(summary) if not report.errors else summary)
+
+    def write_live_failures(self, report):
+        """The distinct section: live articles that the current rules would refuse."""
+        if not report.live_failures:
+            return
+        self.stdout.write("")
+        self.stdout.write(self.style.ERROR("Live but failing current rules:"))
+        for failure in report.live_failures:
+            content = failure.content
+            self.stdout.write(f"  {content.slug} [{content.language}] (page {content.page_id})")
+            for error in failure.errors:
+                match = f' "{error.match}"' if error.match else ""
+                self.stdout.write(f"    {error.rule.id} at {error.path}{match}")
