@@ -37,6 +37,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "127.0.0.1:5432, dropped and recreated)",
     )
     parser.add_argument(
+        "--storage",
+        choices=["filesystem", "s3"],
+        default="filesystem",
+        help="where exports go: filesystem (default) or s3 (moto's S3-compatible server, "
+        "started for the run; adds the rclone upload baseline)",
+    )
+    parser.add_argument(
         "--memory-sizes",
         default="1000,4000",
         help="two corpus sizes whose full-export peak memory is compared (default: 1000,4000)",
@@ -66,6 +73,7 @@ def main(argv: list[str]) -> int:
             articles=args.articles,
             database=args.database,
             memory_sizes=(small, large),
+            storage=args.storage,
             bench_dir=args.bench_dir,
             command=command,
             progress=progress,
@@ -73,7 +81,7 @@ def main(argv: list[str]) -> int:
     except BenchError as exc:
         print(f"bench: {exc}", file=sys.stderr)
         return 1
-    (args.bench_dir / f"result-{args.database}.json").write_text(
+    (args.bench_dir / f"result-{args.database}-{args.storage}.json").write_text(
         result_as_json(result), encoding="utf-8"
     )
     print(render(result))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import shutil
 import time
 from datetime import timedelta
@@ -103,21 +102,32 @@ def api_listing_page(offset: str = "0") -> int:
 
 
 def exported_documents() -> dict[str, int]:
-    """Article documents per channel, read from the channels' manifests."""
-    counts = {}
-    for manifest_path in sorted(Path(settings.EXPORT_ROOT).glob("*/manifest.json")):
-        if manifest_path.parent.name.startswith("."):
-            continue  # .<channel>.previous: the tree before, kept for readers, not a channel
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        files = manifest.get("files", {})
-        names = files if isinstance(files, dict) else [entry["path"] for entry in files]
-        counts[manifest_path.parent.name] = sum("/articles/" in name for name in names)
-    return counts
+    """Live article documents per channel, as the last export recorded them."""
+    from django.db.models import Count
+
+    from cms.publishing.models import ExportedDocument
+
+    rows = (
+        ExportedDocument.objects.filter(state=ExportedDocument.LIVE)
+        .values("channel")
+        .annotate(count=Count("id"))
+        .order_by("channel")
+    )
+    return {row["channel"]: row["count"] for row in rows}
 
 
 def clear_exports() -> int:
-    """Delete the benchmark's export folder, so the next export writes every file anew;
-    returns how many files it held."""
+    """Empty the export storage (the folder, or the bucket prefix), so the next export
+    stores every file anew; returns how many files it held."""
+    from cms.publishing.store import export_storage
+
+    storage = export_storage()
+    bucket = getattr(storage, "bucket", None)
+    if bucket is not None:  # S3: one listing and batched deletes, not a call per key
+        objects = bucket.objects.filter(Prefix=storage.location.rstrip("/") + "/")
+        count = sum(1 for _ in objects)
+        objects.delete()
+        return count
     root = Path(settings.EXPORT_ROOT)
     if not root.exists():
         return 0
@@ -128,8 +138,59 @@ def clear_exports() -> int:
 
 def article_document_paths(channel: str = "web") -> list[str]:
     """The URL paths of one channel's article documents, for the HTTP pull."""
-    root = Path(settings.EXPORT_ROOT) / channel
-    return sorted(
-        f"/exports/{channel}/{path.relative_to(root).as_posix()}"
-        for path in root.glob("*/articles/*.json")
+    from cms.publishing.models import ExportedDocument
+
+    paths = ExportedDocument.objects.filter(channel=channel, state=ExportedDocument.LIVE)
+    return sorted(f"/exports/{channel}/{path}" for path in paths.values_list("path", flat=True))
+
+
+def time_publish_to_readable(publishes: str, port: str, timeout: str = "120") -> list[float]:
+    """Publish one article ``publishes`` times; each time, the seconds from the publish's
+    commit until its new Korean document is readable both over HTTP (``/exports/``, a changed
+    ETag) and in the export storage (the copy at its path). Needs the task worker running."""
+    import http.client
+
+    from cms.publishing.serialize import sha256_hex
+    from cms.publishing.store import ChannelStore, export_storage
+
+    store = ChannelStore(export_storage(), "web")
+
+    def over_http(path: str) -> str:
+        connection = http.client.HTTPConnection("127.0.0.1", int(port), timeout=30)
+        try:
+            connection.request("GET", f"/exports/web/{path}")
+            response = connection.getresponse()
+            response.read()
+            return response.getheader("ETag", "")
+        finally:
+            connection.close()
+
+    seconds = []
+    for _ in range(int(publishes)):
+        slug = touch_one_article_slug()
+        path = f"ko/articles/{slug}.json"
+        before_etag = over_http(path)
+        before_sha = sha256_hex(store.read(path))
+        started = time.perf_counter()
+        touch_one_article()
+        deadline = time.monotonic() + float(timeout)
+        http_done = bucket_done = False
+        while not (http_done and bucket_done):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{path} not republished within {timeout} s of a publish")
+            http_done = http_done or over_http(path) != before_etag
+            bucket_done = bucket_done or sha256_hex(store.read(path)) != before_sha
+            if not (http_done and bucket_done):
+                time.sleep(0.01)
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+def touch_one_article_slug() -> str:
+    """The slug ``touch_one_article`` edits."""
+    page = (
+        ArticlePage.objects.filter(slug__startswith=BENCH_SLUG_PREFIX, locale__language_code="ko")
+        .order_by("path")
+        .first()
     )
+    return page.slug

@@ -100,6 +100,28 @@ def targets(result: BenchResult) -> list[Target]:
                     measurement.seconds <= 300,
                 )
             )
+    from .run import PUBLISH_TO_READABLE, RCLONE
+
+    readable = found.get(PUBLISH_TO_READABLE)
+    if readable:
+        checks.append(
+            Target(
+                "publish → readable over HTTP and in storage, p95 ≤ 1 s",
+                readable.note.split(";")[0],
+                readable.seconds <= 1.0,
+            )
+        )
+    rclone = found.get(RCLONE)
+    written = found.get("full export into an empty folder (every file written)")
+    if rclone and written:
+        ratio = written.seconds / rclone.seconds
+        checks.append(
+            Target(
+                "full export to S3 ≤ 1.5x rclone copy of the same tree",
+                f"{ratio:.2f}x ({written.seconds:.2f} s vs {rclone.seconds:.2f} s)",
+                ratio <= 1.5,
+            )
+        )
     if len(result.memory) == 2:
         (small, small_rss), (large, large_rss) = sorted(result.memory.items())
         growth = (large_rss - small_rss) / small_rss if small_rss else 0.0

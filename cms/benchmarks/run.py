@@ -22,6 +22,9 @@ REPEAT = 5  # runs of each path a ratio target compares (the median is reported)
 # Incremental runs take milliseconds, where a busy neighbour on a shared machine shows most:
 # more of them, for a median that holds still.
 INCREMENTAL_REPEAT = 11
+PUBLISHES = 20  # publishes timed from commit to readable
+PUBLISH_TO_READABLE = "publish → document readable over HTTP and in storage (p95)"
+RCLONE = "rclone copy of the same tree to the same S3 server"
 POSTGRES_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 POSTGRES_BENCH_DB = "clinic_bench"
 
@@ -135,14 +138,71 @@ def median_run(runs: list[tuple[dict, float]]) -> tuple[dict, float]:
     return result, max(rss for _result, rss in runs)
 
 
-def prepare_database(database: str, bench_dir: Path) -> dict[str, str]:
-    """A fresh, empty benchmark database; returns the environment that selects it."""
+S3_BUCKET = "bench-exports"
+S3_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
+
+
+class S3Server:
+    """moto's S3-compatible server on a free loopback port, with the benchmark's bucket."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        import boto3
+
+        client = boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=S3_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=S3_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                client.create_bucket(Bucket=S3_BUCKET)
+                return
+            except Exception as exc:
+                if time.monotonic() > deadline:
+                    self.stop()
+                    raise BenchError(f"the S3 server did not start within 60 s: {exc}") from exc
+                time.sleep(0.2)
+
+    def storage_url(self, prefix: str) -> str:
+        return f"s3://{S3_BUCKET}/{prefix}?endpoint_url={self.endpoint}&region_name=us-east-1"
+
+    def rclone_remote(self, prefix: str) -> str:
+        return (
+            f":s3,provider=Other,endpoint='{self.endpoint}',"
+            f"access_key_id={S3_CREDENTIALS['AWS_ACCESS_KEY_ID']},"
+            f"secret_access_key={S3_CREDENTIALS['AWS_SECRET_ACCESS_KEY']}:{S3_BUCKET}/{prefix}"
+        )
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def prepare_database(database: str, bench_dir: Path, s3: S3Server | None = None) -> dict[str, str]:
+    """A fresh, empty benchmark database; returns the environment that selects it (and the
+    export storage: the folder under ``bench_dir``, or the S3 server's bucket)."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cms.settings.bench",
         "BENCH_DIR": str(bench_dir),
         "PYTHONPATH": str(ROOT),
     }
+    env.pop("EXPORT_STORAGE", None)
+    if s3 is not None:
+        env.update(S3_CREDENTIALS)
+        env["EXPORT_STORAGE"] = s3.storage_url("exports")
     if database == "postgres":
         import psycopg
 
@@ -311,13 +371,34 @@ def run_benchmark(
     bench_dir: Path,
     command: str,
     progress: Callable[[str], None],
+    storage: str = "filesystem",
 ) -> BenchResult:
     """Build the corpus and measure every path; see docs/benchmarks.md for what each means."""
-    env = prepare_database(database, bench_dir)
+    s3 = S3Server() if storage == "s3" else None
+    try:
+        return _run_benchmark(
+            articles, database, memory_sizes, bench_dir, command, progress, storage, s3
+        )
+    finally:
+        if s3 is not None:
+            s3.stop()
+
+
+def _run_benchmark(
+    articles: int,
+    database: str,
+    memory_sizes: tuple[int, int],
+    bench_dir: Path,
+    command: str,
+    progress: Callable[[str], None],
+    storage: str,
+    s3: S3Server | None,
+) -> BenchResult:
+    env = prepare_database(database, bench_dir, s3)
     runner = Runner(env, progress)
     result = BenchResult(
         command=command,
-        database=database,
+        database=f"{database}, {storage}",
         articles=articles,
         machine=f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     )
@@ -345,7 +426,42 @@ def run_benchmark(
             result.memory[size] = export.peak_rss_mb or 0.0
         if size == articles:
             _measure_main_paths(runner, result, articles)
+            if s3 is not None:
+                result.add(measure_rclone(runner, bench_dir, s3))
     return result
+
+
+def measure_rclone(runner: Runner, bench_dir: Path, s3: S3Server) -> Measurement:
+    """``rclone copy`` of the same export tree (objects and copies) to the same server: the
+    upload baseline of the full export to S3. The tree is exported to a folder first."""
+    runner.progress("rclone copy of the same tree …")
+    tree = bench_dir / "rclone-tree"
+    if tree.exists():
+        shutil.rmtree(tree)
+    env = {**runner.env, "EXPORT_STORAGE": f"file://{tree}?fsync=0"}
+    Runner(env, runner.progress).step("manage", "export_channels", "--full", "--quiet")
+    files = sum(len(names) for _folder, _folders, names in tree.walk())
+    rclone = shutil.which("rclone")
+    if rclone is None:
+        raise BenchError("rclone is not installed (apt-get install rclone; scripts/bench does)")
+    runs = []
+    for attempt in range(3):
+        started = time.perf_counter()
+        # A CA bundle set for AWS's own endpoints makes rclone refuse a plain-HTTP one.
+        env = {key: value for key, value in os.environ.items() if key != "AWS_CA_BUNDLE"}
+        copied = subprocess.run(
+            [rclone, "copy", str(tree), s3.rclone_remote(f"rclone-{attempt}"), "--quiet"],
+            env={**env, "RCLONE_CONFIG": "/dev/null"},
+            capture_output=True,
+            text=True,
+        )
+        if copied.returncode != 0:
+            raise BenchError(f"rclone copy failed: {copied.stderr.strip()}")
+        runs.append(time.perf_counter() - started)
+    ordered = sorted(runs)
+    return Measurement(
+        RCLONE, files, ordered[1], note=f"{spread(runs)}; {files} files, rclone's 4 transfers"
+    )
 
 
 def _measure_main_paths(runner: Runner, result: BenchResult, articles: int) -> None:
@@ -358,10 +474,10 @@ def _measure_main_paths(runner: Runner, result: BenchResult, articles: int) -> N
     )
     result.add(listing_queries)
 
-    # The first export after articles were published checks each one for compliance (and
-    # remembers the verdict); later runs only re-check what changed. Both are reported.
+    # The first export stores every file; later full runs render everything again and store
+    # every file again too (objects are content-addressed: the same names). Both are reported.
     cold = runner.measure(
-        "full export, first run (compliance-checks new articles)",
+        "full export, first run",
         None,
         "manage",
         "export_channels",
@@ -450,8 +566,34 @@ def _measure_main_paths(runner: Runner, result: BenchResult, articles: int) -> N
         paths, _rss = runner.step("call", "cms.benchmarks.actions:article_document_paths", "web")
         for measurement in measure_pull(server, paths["returned"][:2000]):
             result.add(measurement)
+        result.add(measure_publish_to_readable(runner, server))
     finally:
         server.stop()
+
+
+def measure_publish_to_readable(runner: Runner, server: Server) -> Measurement:
+    """Publish → the new document readable over HTTP and in storage, with the task worker."""
+    runner.progress("publish to readable …")
+    worker = TaskWorker(runner.env)
+    try:
+        found, _rss = runner.step(
+            "call",
+            "cms.benchmarks.actions:time_publish_to_readable",
+            str(PUBLISHES),
+            str(server.port),
+        )
+    finally:
+        worker.stop()
+    seconds = sorted(found["returned"])
+    p50 = seconds[len(seconds) // 2]
+    p95 = seconds[min(len(seconds) - 1, round(0.95 * (len(seconds) - 1)))]
+    return Measurement(
+        PUBLISH_TO_READABLE,
+        1,
+        p95,
+        note=f"p50 {_duration(p50)}, p95 {_duration(p95)} over {len(seconds)} publishes; "
+        f"{_duration(seconds[0])} to {_duration(seconds[-1])}",
+    )
 
 
 def result_as_json(result: BenchResult) -> str:

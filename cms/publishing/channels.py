@@ -24,7 +24,7 @@ from .errors import ChannelConfigError
 CHANNEL_NAME_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
 RICH_TEXT_FORMATS = ("html", "text")
 TRANSLATION_POLICIES = ("skip", "fallback")
-REQUIRABLE_FIELDS = ("summary",)
+REQUIRABLE_FIELDS = ("summary", "ad_review")
 
 
 @dataclass(frozen=True)
@@ -112,9 +112,18 @@ def load_channels(path: Path | str | None = None) -> dict[str, Channel]:
     """
     path = Path(path or settings.EXPORT_CHANNELS_FILE)
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except OSError as exc:
         raise ChannelConfigError(f"{path}: cannot read the channel configuration: {exc}") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ChannelConfigError(
+            f"{path}:{line}:{column}: not UTF-8 (byte 0x{raw[exc.start]:02x}); save the file "
+            "as UTF-8"
+        ) from exc
     data = _validated(str(path), text)
     base_url = settings.WAGTAILADMIN_BASE_URL
     return {

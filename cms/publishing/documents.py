@@ -1,30 +1,25 @@
-"""Article documents and index entries: a page, as one channel receives it, as JSON bytes.
+"""Render: an article's documents and index entries, as one channel receives them, as bytes.
 
 ``blocks`` mirrors the Wagtail API v2 body (``StreamBlock.get_api_representation``: a list of
-``{type, value, id}``, struct values as objects, list blocks as arrays) with two differences:
-the channel's block types only, and rich text in the channel's delivery shape.
-
-A page's body is rendered once per rich-text shape, language and base URL (its links depend on
-them), and encoded once per set of block types: channels that share them (``web`` and
-``partner`` both take HTML) share the work.
+``{type, value, id}``), limited to the channel's block types, with rich text in the channel's
+shape (``richtext.py``). URLs come from Wagtail's routing (``pages.PageUrls``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 from cms.articles.models import ArticlePage
 
-from .batches import PageContent
 from .body import BodyRenderer
 from .channels import Channel
-from .directory import PageDirectory
-from .plan import FALLBACK, PlannedDocument
-from .richtext import link_resolver, to_html, to_text
-from .serialize import encode_json
+from .pages import PageUrls, SiteFacts
+from .plan import FALLBACK, Slot
+from .richtext import link_resolver, linked_pages, to_html, to_text
+from .serialize import dump_json
 
 SCHEMA_VERSION = 1
 
@@ -42,100 +37,126 @@ def timestamp(value: datetime | None) -> str | None:
     return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-class GroupRenderer:
-    """Renders the documents of one translation group, for any number of channels.
+def raw_body(page: ArticlePage) -> list[dict[str, Any]]:
+    return list(page.body.raw_data)
 
-    ``linked`` collects the ids of the pages the group's rich text links to: their URLs are part
-    of the documents, so an incremental run rebuilds the group when one of them changes.
-    """
 
-    def __init__(self, directory: PageDirectory, source_language: str) -> None:
-        self.directory = directory
+def links_of(page: ArticlePage) -> set[int]:
+    """The ids of the pages ``page``'s rich text links to."""
+    found: set[int] = set()
+    _walk_links(raw_body(page), found)
+    return found
+
+
+def _walk_links(value: Any, found: set[int]) -> None:
+    if isinstance(value, str):
+        if "linktype" in value:
+            found |= linked_pages(value)
+    elif isinstance(value, dict):
+        for child in value.values():
+            _walk_links(child, found)
+    elif isinstance(value, list):
+        for child in value:
+            _walk_links(child, found)
+
+
+def localized_target(facts: SiteFacts, page_id: int, language: str) -> int | None:
+    """The page a link to ``page_id`` leads a reader of ``language`` to: its live translation,
+    else the page itself if live, else nothing (the link is dropped, its text kept)."""
+    translations = facts.translations_of(page_id)
+    for page in translations:
+        if page.language == language and page.visible:
+            return page.id
+    target = facts.by_id.get(page_id)
+    return page_id if target is not None and target.visible else None
+
+
+def prepare_links(facts: SiteFacts, urls: PageUrls, links: Iterable[int], languages) -> None:
+    """Route every page the given links may lead to, in bulk, before rendering."""
+    targets = set()
+    for page_id in links:
+        for language in languages:
+            target = localized_target(facts, page_id, language)
+            if target is not None:
+                targets.add(target)
+    urls.load(targets)
+
+
+class Renderer:
+    """Renders documents for one channel; the rendered bodies are shared between channels of
+    the same rich-text shape, language and base URL through ``bodies``."""
+
+    def __init__(
+        self,
+        facts: SiteFacts,
+        urls: PageUrls,
+        source_language: str,
+        bodies: dict[tuple, list[dict[str, Any]]],
+    ) -> None:
+        self.facts = facts
+        self.urls = urls
         self.source_language = source_language
-        self.linked: set[int] = set()
-        self._blocks: dict[tuple[int, str, str, str], list[dict[str, Any]]] = {}
-        self._encoded: dict[tuple[int, str, str, str, tuple[str, ...]], bytes] = {}
-        self._times: dict[int, tuple[str | None, str | None]] = {}
+        self.bodies = bodies
+
+    def url(self, page: ArticlePage, channel: Channel) -> str | None:
+        path = self.urls.path(page)
+        return None if path is None else channel.base_url + path
 
     def document(
-        self, document: PlannedDocument, channel: Channel, alternates: list[dict[str, str]]
+        self,
+        slot: Slot,
+        page: ArticlePage,
+        channel: Channel,
+        alternates: list[dict[str, str]],
     ) -> tuple[bytes, dict[str, Any]]:
-        """The document's bytes and its fields but ``blocks`` (for the index entry)."""
-        header = self.header(document, channel, alternates)
-        blocks = self.blocks(document.page, channel, document.language)
-        data = b"".join((encode_json(header)[:-1], b',"blocks":', blocks, b"}\n"))
-        return data, header
-
-    def header(
-        self, document: PlannedDocument, channel: Channel, alternates: list[dict[str, str]]
-    ) -> dict[str, Any]:
-        """Every field of the document (``schema/article.schema.json``) but ``blocks``."""
-        page = document.page
+        """The document's bytes, and its fields but ``blocks`` (for its index entry)."""
         fallback = None
-        if document.status == FALLBACK:
-            fallback = {"from_locale": self.source_language, "reason": document.fallback_reason}
-        times = self._times.get(page.pk)
-        if times is None:
-            times = (timestamp(page.first_published_at), timestamp(page.last_published_at))
-            self._times[page.pk] = times
-        return {
+        if slot.status == FALLBACK:
+            fallback = {"from_locale": self.source_language, "reason": slot.fallback_reason}
+        header = {
             "schema_version": SCHEMA_VERSION,
-            "id": document.translation_key,
-            "locale": document.language,
+            "id": str(page.translation_key),
+            "locale": slot.language,
             "slug": page.slug,
             "title": page.title,
             "summary": page.search_description,
-            "url": self.directory.absolute_url(page.pk, channel.base_url),
+            "url": self.url(page, channel),
             "alternates": alternates,
-            "first_published_at": times[0],
-            "last_published_at": times[1],
+            "first_published_at": timestamp(page.first_published_at),
+            "last_published_at": timestamp(page.last_published_at),
             "revision": page.live_revision_id,
             "translation": {
-                "status": document.status,
+                "status": slot.status,
                 "source_locale": self.source_language,
-                "up_to_date": document.up_to_date,
+                "up_to_date": slot.up_to_date,
+                "update_pending": slot.update_pending,
             },
             "fallback": fallback,
         }
+        blocks = self.blocks(page, channel, slot.language)
+        return dump_json({**header, "blocks": blocks}), header
 
-    def blocks(self, page: PageContent, channel: Channel, language: str) -> bytes:
-        """The encoded body blocks (a JSON array) of ``page`` for ``channel``, in ``language``."""
-        rendered_key = (page.pk, channel.rich_text, language, channel.base_url)
-        encoded_key = (*rendered_key, channel.block_types)
-        encoded = self._encoded.get(encoded_key)
-        if encoded is None:
-            rendered = self._blocks.get(rendered_key)
-            if rendered is None:
-                render = self._rich_text(channel.rich_text, language, channel.base_url)
-                body = body_renderer()
-                rendered = self._blocks[rendered_key] = body.blocks(
-                    page.body_raw, render, body.types
-                )
-            taken = channel.block_types
-            encoded = self._encoded[encoded_key] = encode_json(
-                [block for block in rendered if block["type"] in taken]
-            )
-        return encoded
+    def blocks(self, page: ArticlePage, channel: Channel, language: str) -> list[dict[str, Any]]:
+        key = (page.id, channel.rich_text, language, channel.base_url)
+        rendered = self.bodies.get(key)
+        if rendered is None:
+            body = body_renderer()
+            rendered = body.blocks(raw_body(page), self._rich_text(channel, language), body.types)
+            self.bodies[key] = rendered
+        taken = channel.block_types
+        return [block for block in rendered if block["type"] in taken]
 
-    def _rich_text(self, shape: str, language: str, base_url: str) -> Callable[[str], Any]:
-        directory, linked = self.directory, self.linked
+    def _rich_text(self, channel: Channel, language: str):
+        facts, urls, base_url = self.facts, self.urls, channel.base_url
 
         def page_url(page_id: int) -> str | None:
-            linked.add(page_id)
-            return directory.localized_link(page_id, language, base_url)
+            target = localized_target(facts, page_id, language)
+            path = None if target is None else urls.known(target)
+            return None if path is None else base_url + path
 
         resolve = link_resolver(page_url, base_url)
-        convert = to_html if shape == "html" else to_text
+        convert = to_html if channel.rich_text == "html" else to_text
         return lambda source: convert(source, resolve)
-
-
-def alternate(document: PlannedDocument, channel: Channel, directory: PageDirectory) -> dict:
-    """How other locales' documents point at this one."""
-    return {
-        "locale": document.language,
-        "url": directory.absolute_url(document.page.pk, channel.base_url),
-        "path": document.path,
-    }
 
 
 def index_entry(header: dict[str, Any], path: str, sha256: str) -> dict[str, Any]:

@@ -1,60 +1,69 @@
-"""``export_channels``: publish the live articles to every configured channel in one pass.
+"""``export_channels``: publish the live articles to every configured channel.
 
-One pass renders each translation group once for all selected channels, and each channel
-builds its tree aside and switches to it at the end, atomically. A run is incremental when it
-can be: the page facts (``facts.py``) are compared with those the current trees were built from,
-and only the groups whose inputs changed are read and rendered. The database work does not grow
-with the number of pages: a handful of queries whatever the number of articles (sequence
-marks, view restrictions and site roots in one; the change notes; facts; slug collisions; the
-directory; one streaming query for the articles; raising the sequence marks), plus what the
-gates do, in bulk, per batch. They are written out in SQL (``sql.py``), not built by the ORM.
+One run, under the export lock (``lock.py``):
+
+1. read the page facts (``pages.SiteFacts``) and plan every article's slots per channel
+   (``plan.py``); an article is rendered again only when the digest of its inputs differs
+   from the one its documents were built from (or everything, for ``--full``, a changed
+   channel configuration, schema or exporter code, or an empty storage);
+2. render those articles in batches, store each new or changed document as an immutable
+   object (and its path-named copy), then record the batch in the database: document rows,
+   journal entries and the sequence numbers they took, in one transaction;
+3. publish: indexes, journal and schemas as objects, then the manifest, the one switch; then
+   delete what the switch made obsolete and send ``export_published``.
+
+The database leads and storage follows: every row names an object stored before the row was
+written, so a run killed at any moment leaves the previous manifest (and everything it lists)
+in place, and the next run publishes what the database holds.
 """
 
 from __future__ import annotations
 
-import gc
+import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
-from wagtail.models import Locale
+from django.utils.module_loading import import_string
 
-from . import sql
-from .batches import ArticleGroup, iter_article_batches
-from .builder import ChannelExport, ChannelReport
-from .changes import prune_changes, refresh_facts
 from .channels import Channel, load_channels
-from .directory import RESTRICTED_FROM, SITE_ROOTS_FROM, PageDirectory, Visibility
-from .documents import GroupRenderer
+from .documents import SCHEMA_VERSION, Renderer, index_entry, links_of, prepare_links, timestamp
 from .errors import ExportError
-from .facts import (
-    FactChanges,
-    colliding_keys,
-    compare_facts,
-    contested_keys,
-    contested_slugs,
-    load_facts,
-)
-from .fingerprint import digest, routing_inputs, static_fingerprint
-from .gates import Gate, gate_fingerprints, load_gates, run_gates
-from .journal import DEFAULT_JOURNAL_MAX_ENTRIES, Compaction
-from .richtext import linked_pages
+from .journal import DELETE, UPSERT, Change, Compaction, journal_compaction
+from .lock import export_lock
+from .models import ChannelState, ExportedDocument
+from .pages import PageUrls, SiteFacts, load_articles
+from .plan import Slot, group_inputs, plan_group, requirements, settle_paths
+from .publish import publish_channel
 from .serialize import sha256_hex
-from .state import CODE_FINGERPRINT, STATE_DIR, ExportState, remove_unused_facts
-from .tree import TrashRemoval, export_lock, flush, read_published
-from .workers import Advance, KeyRange, Workers, can_fork, plan_shares, process_count
+from .store import ChannelStore, export_storage
 
 Progress = Callable[[int, int], None]
-# Above this many translation keys, an incremental run streams every article and skips the
-# unchanged ones rather than listing the keys in its query.
-KEY_FILTER_LIMIT = 2000
-PROGRESS_STEP = 100  # articles between two progress reports
+BATCH_SIZE = 200  # articles loaded and rendered at once: bounds the run's memory
+UPLOAD_THREADS = 8  # stores are network round trips on object storage: overlap them
+
+
+@dataclass
+class ChannelReport:
+    """The outcome of a run for one channel."""
+
+    channel: str
+    sequence: int = 0
+    published: bool = False
+    written: list[str] = field(default_factory=list)  # article paths new or changed
+    deleted: list[str] = field(default_factory=list)  # article paths removed
+    unchanged: int = 0
+    skipped: list[str] = field(default_factory=list)  # "skipped: slug (locale): reason"
+    failed: list[str] = field(default_factory=list)
+    other_files: list[str] = field(default_factory=list)  # indexes, journal, schemas rewritten
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -63,7 +72,7 @@ class ExportReport:
 
     dry_run: bool
     channels: list[ChannelReport] = field(default_factory=list)
-    processes: int = 1  # that rendered the articles (see workers.py)
+    processes: int = 1
 
 
 def select_channels(channels: dict[str, Channel], names: Sequence[str] | None) -> list[Channel]:
@@ -90,471 +99,407 @@ def export_channels(
 ) -> ExportReport:
     """Export the selected channels (all by default) and return what changed.
 
-    Incremental unless ``full``: only the documents whose inputs changed are rendered, and a
-    document whose bytes equal the published one keeps its file. ``full`` reads every page and
-    renders everything, and rewrites every file whose bytes on disk differ from it.
+    Incremental unless ``full``: only articles whose inputs changed are rendered, and only
+    documents whose bytes changed are stored. ``full`` renders every article and stores every
+    document and copy again (repairing anything changed behind the exporter's back).
     ``dry_run`` computes everything and writes nothing. Raises ``ExportError`` (configuration,
-    lock, folder) before anything published is touched.
+    lock, storage) before anything published is touched.
     """
     channels = select_channels(load_channels(), names)
     compaction = journal_compaction()
-    gates = load_gates()
-    root = Path(settings.EXPORT_ROOT)
+    storage = export_storage()
     now = now or timezone.now()
     source_language = settings.TRANSLATION_SOURCE_LOCALE
     report = ExportReport(dry_run=dry_run)
-    with export_lock(root, wait=wait, read_only=dry_run):
-        floors, visibility, site_roots = _starting_point([c.name for c in channels], now)
-        facts_cache: dict[str, str] = {}  # the previous runs' facts, by digest
-        trees = {c.name: read_published(root, c.name, facts_cache) for c in channels}
-        current = _current_facts(visibility, [tree.state for tree in trees.values()], full)
-        facts, facts_digest = current.text, current.digest
-        routing = routing_inputs(site_roots)
-        fingerprints = gate_fingerprints(gates)
-        # Beside the states, never served; a dry run writes nothing.
-        code_cache = None if dry_run else root / STATE_DIR / CODE_FINGERPRINT
-        exports: list[ChannelExport] = []
-        trash_removal = None
-        try:
-            for channel in channels:
-                static = None
-                if fingerprints is not None:  # gates that may change their minds: no shortcuts
-                    static = static_fingerprint(
-                        channel, routing, fingerprints, source_language, code_cache
-                    )
-                exports.append(
-                    ChannelExport(
-                        channel,
-                        root,
-                        floor=floors.get(channel.name, 0),
-                        source_language=source_language,
-                        full=full,
-                        dry_run=dry_run,
-                        fsync=settings.EXPORT_FSYNC,
-                        now=now,
-                        compaction=compaction,
-                        static=static,
-                        facts=facts,
-                        facts_digest=facts_digest,
-                        previous=trees[channel.name],
-                    )
-                )
-            facts_cache.clear()  # the states that need their facts hold them
-            if not dry_run and not all(export.incremental for export in exports):
-                # A run that renders everything takes long enough to delete old trees meanwhile.
-                trash_removal = TrashRemoval(root)
-            languages = {
-                source_language,
-                *(code for channel in channels for code in channel.locales),
-            }
-            keys = _stale_keys(exports, visibility, languages, current)
-            routing_digest = digest(routing)
-            prefixes = {}  # with the same routing inputs, the prefixes the last run found hold
-            for export in exports:
-                state = export.previous.state
-                if state is not None and state.routing == routing_digest:
-                    prefixes.update(state.prefixes)
-            with _setup_objects_frozen():
-                directory, report.processes = _render(
-                    exports, gates, visibility, site_roots, prefixes, languages, keys, progress
-                )
-                for export in exports:
-                    export.prefixes, export.routing = directory.prefixes, routing_digest
-                    report.channels.append(export.report)
-                staged = _stage(exports)  # none for a dry run
-                if not dry_run:
-                    _publish(staged, root, now)
-            taken_at = current.base_taken_at
-            first_today = taken_at is None or taken_at.date() != now.date()
-            if not dry_run and first_today:
-                prune_changes(now)  # notes only grow by a page saved: once a day will do
-        finally:
-            for export in exports:
-                if not export.report.published:
-                    export.abort()
-            if trash_removal is not None:
-                trash_removal.wait()
+    with export_lock(wait=wait):
+        facts = SiteFacts(now)
+        runs = [
+            ChannelRun(
+                channel, ChannelStore(storage, channel.name), facts, full, dry_run, now, compaction
+            )
+            for channel in channels
+        ]
+        keys = sorted(set().union(*(run.stale for run in runs)))
+        urls = PageUrls()
+        if progress is not None:
+            progress(0, len(keys))
+        with ThreadPoolExecutor(UPLOAD_THREADS, thread_name_prefix="export-upload") as uploads:
+            for start in range(0, len(keys), BATCH_SIZE):
+                batch = keys[start : start + BATCH_SIZE]
+                _render_batch(runs, batch, facts, urls, source_language, uploads)
+                if progress is not None:
+                    progress(min(start + BATCH_SIZE, len(keys)), len(keys))
+        for run in runs:
+            run.finish_plan()
+            if dry_run:
+                run.preview()
+            else:
+                publish_channel(run, compaction, now)
+            report.channels.append(run.report)
     return report
 
 
-def journal_compaction() -> Compaction:
-    """The journal's limits from the settings, or ``ExportError`` naming the bad one."""
-    days = settings.EXPORT_TOMBSTONE_RETENTION_DAYS
-    entries = getattr(settings, "EXPORT_JOURNAL_MAX_ENTRIES", DEFAULT_JOURNAL_MAX_ENTRIES)
-    for name, value in (
-        ("EXPORT_TOMBSTONE_RETENTION_DAYS", days),
-        ("EXPORT_JOURNAL_MAX_ENTRIES", entries),
-    ):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ExportError(f"settings.{name} must be a whole number, at least 1, not {value!r}")
-    return Compaction(timedelta(days=days), entries)
+def _render_batch(
+    runs: list[ChannelRun],
+    batch: list[str],
+    facts: SiteFacts,
+    urls: PageUrls,
+    source_language: str,
+    uploads: ThreadPoolExecutor,
+) -> None:
+    """Load the batch's pages once, render them for every channel that needs them."""
+    page_ids = {slot.page.id for run in runs for key in batch for slot in run.slots.get(key, ())}
+    pages = load_articles(page_ids)
+    links = {page_id: links_of(page) for page_id, page in pages.items()}
+    languages = {language for run in runs for language in run.channel.locales}
+    prepare_links(facts, urls, set().union(*links.values()), languages)
+    renderer = Renderer(facts, urls, source_language, bodies={})
+    pending = []
+    for run in runs:
+        pending.extend(run.render(batch, pages, links, renderer, uploads))
+    for stored in pending:
+        stored.result()  # an upload's error stops the run before any row names its object
+    for run in runs:
+        run.record_batch()
 
 
-def _stage(exports: list[ChannelExport]) -> list[ChannelExport]:
-    """Complete every channel's tree and put it on disk; return those with a tree to switch to.
+class ChannelRun:
+    """One channel's part of a run: its plan, the documents rendered, what to record."""
 
-    An incremental run stages its channels at once, a thread each: a channel's share is mostly
-    reading, hashing, writing and syncing a few large files (its indexes, journal and
-    manifest), calls that let go of the GIL, so one channel's wait for the disk overlaps
-    another's work. A run that rebuilds stages in turn: its work is Python, and its flush
-    syncs everything once for all channels.
-    """
-    fsync = settings.EXPORT_FSYNC
-    if len(exports) < 2 or not all(export.incremental for export in exports):
-        staged: list[ChannelExport] = []
-        # A rebuilt tree is mirrored for the next run (``ChannelExport.make_mirror``): tens of
-        # thousands of links, system calls that let go of the GIL. Made in threads as each
-        # channel is staged, they overlap the next channel's staging, each other and the sync.
-        with ThreadPoolExecutor(len(exports), thread_name_prefix="mirror") as pool:
-            mirrors = []
-            for export in exports:
-                if export.stage():
-                    staged.append(export)
-                    if export.needs_mirror:
-                        mirrors.append(pool.submit(export.make_mirror))
-            if staged and fsync:
-                flush(export.staging for export in staged)  # one flush for every channel
-            for made in mirrors:
-                made.result()  # raises a mirror's error, if any
-        return staged
+    def __init__(
+        self,
+        channel: Channel,
+        store: ChannelStore,
+        facts: SiteFacts,
+        full: bool,
+        dry_run: bool,
+        now: datetime,
+        compaction: Compaction,
+    ) -> None:
+        self.channel = channel
+        self.compaction = compaction
+        self.store = store
+        self.facts = facts
+        self.dry_run = dry_run
+        self.now = now
+        self.report = ChannelReport(channel.name)
+        self.state = ChannelState.objects.filter(channel=channel.name).first() or ChannelState(
+            channel=channel.name
+        )
+        self.digest = channel_digest(channel, facts)
+        # A new configuration, schema or code, or an export missing from storage: render and
+        # publish everything.
+        self.must_publish = (
+            self.state.config_digest != self.digest
+            or not self.state.manifest_sha256
+            or not store.exists("manifest.json")
+        )
+        self.rebuild = full or self.must_publish
+        self.full = full
+        # key -> locale -> the row's values
+        self.previous = _previous_rows(channel.name)
+        links_by_key = {
+            key: next(iter(rows.values()))["links"] for key, rows in self.previous.items()
+        }
+        inputs_by_key = {
+            key: next(iter(rows.values()))["inputs"] for key, rows in self.previous.items()
+        }
+        planned = {
+            key: plan_group(facts, channel, key, settings.TRANSLATION_SOURCE_LOCALE)
+            for key in facts.article_keys()
+        }
+        settle_paths(planned)
+        self.slots: dict[str, list[Slot]] = {}
+        self.inputs: dict[str, str] = {}
+        self.stale: set[str] = set()
+        for key, slots in planned.items():
+            inputs = group_inputs(facts, key, slots, links_by_key.get(key, ()), self.digest)
+            if self.rebuild or inputs_by_key.get(key) != inputs:
+                self.stale.add(key)
+                self.slots[key] = slots
+                self.inputs[key] = inputs
+        self.unchanged_keys = len(planned) - len(self.stale)
+        # Articles exported before that have no slot now: every document of theirs goes.
+        self.stale.update(set(inputs_by_key) - set(planned))
+        # Paths that change hands this run: the new holder's upsert replaces the old one's
+        # tombstone (a journal says delete only for a path nobody holds any more).
+        self.claimed = {
+            slot.path: key
+            for key, slots in self.slots.items()
+            for slot in slots
+            if not slot.withheld
+        }
+        self._rows: list[ExportedDocument] = []
+        self._removed: list[tuple[str, str]] = []  # (key, locale) rows to delete
+        self._changes: list[Change] = []
+        self.changes_recorded = False
 
-    def stage(export: ChannelExport) -> bool:
-        if not export.stage():
-            return False
-        if fsync:
-            flush([export.staging])
-        return True
-
-    with ThreadPoolExecutor(len(exports), thread_name_prefix="stage") as pool:
-        outcomes = list(pool.map(stage, exports))  # raises the first channel's error, if any
-    return [export for export, staged in zip(exports, outcomes, strict=True) if staged]
-
-
-@dataclass(frozen=True)
-class CurrentFacts:
-    """The page facts of this run, and what is already known of how earlier facts differ."""
-
-    text: str
-    digest: str
-    known_changes: dict[str, FactChanges]  # by the digest of earlier facts
-    base_taken_at: datetime | None = None  # of the facts refreshed from; None: all read now
-
-
-def _current_facts(
-    visibility: Visibility, states: list[ExportState | None], full: bool
-) -> CurrentFacts:
-    """The page facts now: from the newest previous facts and the change notes when they
-    can tell, else read for every page (always for ``full``, which starts over)."""
-    if not full:
-        known = [state for state in states if state is not None and state.facts_at]
-        if known:
-            newest = max(known, key=lambda state: state.facts_at)
-            # The format is ISO 8601 (state.FACTS_TIME_FORMAT); strptime would cost a few ms
-            # in a fresh process, compiling its patterns.
-            taken_at = datetime.fromisoformat(newest.facts_at)
-            refreshed = refresh_facts(newest.facts, taken_at, visibility)
-            if refreshed is not None:
-                return CurrentFacts(
-                    refreshed.text,
-                    sha256_hex(refreshed.text.encode()),
-                    {newest.facts_digest: refreshed.changes()},
-                    taken_at,
+    def render(
+        self,
+        batch: list[str],
+        pages: dict[int, Any],
+        links: dict[int, set[int]],
+        renderer: Renderer,
+        uploads: ThreadPoolExecutor,
+    ) -> list:
+        """Render this channel's stale articles of ``batch``; returns the pending uploads."""
+        pending = []
+        channel = self.channel
+        for key in batch:
+            if key not in self.stale:
+                continue
+            slots = self.slots.get(key, [])
+            group_links = sorted({link for slot in slots for link in links.get(slot.page.id, ())})
+            for slot in slots:
+                page = pages.get(slot.page.id)
+                if page is None:  # unpublished since the facts were read
+                    slot.withheld.append("no longer live")
+                elif not slot.withheld:
+                    slot.withheld.extend(requirements(page, channel))
+                    if renderer.url(page, channel) is None:
+                        slot.withheld.append(
+                            "no URL yet (not below a site root); exported once it has one"
+                        )
+            live = [slot for slot in slots if not slot.withheld]
+            before = self.previous.pop(key, {})
+            for slot in slots:
+                previous = before.pop(slot.language, None)
+                if slot.withheld:
+                    self._withhold(key, slot, previous, group_links)
+                    continue
+                page = pages[slot.page.id]
+                alternates = [
+                    {
+                        "locale": other.language,
+                        "url": renderer.url(pages[other.page.id], channel),
+                        "path": other.path,
+                    }
+                    for other in live
+                    if other is not slot
+                ]
+                try:
+                    data, header = renderer.document(slot, page, channel, alternates)
+                except Exception as exc:  # one broken article must not stop the others
+                    self._fail(key, slot, previous, group_links, exc)
+                    continue
+                sha256 = sha256_hex(data)
+                changed = (
+                    previous is None
+                    or previous["sha256"] != sha256
+                    or (previous["path"] != slot.path or previous["state"] != ExportedDocument.LIVE)
                 )
-    text = load_facts(visibility)
-    return CurrentFacts(text, sha256_hex(text.encode()), {})
+                if (changed or self.rebuild) and not self.dry_run:
+                    pending.append(uploads.submit(self._store, slot.path, data, sha256))
+                if changed:
+                    self.report.written.append(slot.path)
+                    self._changes.append(
+                        Change(UPSERT, slot.path, key, slot.language, page.slug, sha256)
+                    )
+                    if previous is not None and previous["path"] != slot.path:
+                        self._tombstone(key, previous)
+                else:
+                    self.report.unchanged += 1
+                entry = index_entry(header, slot.path, sha256)
+                self._rows.append(
+                    self._row(key, slot, page.id, page.slug, group_links)
+                    | {"sha256": sha256, "size": len(data), "state": ExportedDocument.LIVE}
+                    | {"entry": _encode_entry(entry)}
+                    | {"sequence": 0 if changed else previous["sequence"]}
+                )
+            for language, previous in before.items():  # locales the article left
+                self._removed.append((key, language))
+                self._tombstone(key, previous)
+        return pending
 
+    def _store(self, path: str, data: bytes, sha256: str) -> None:
+        self.store.put_object(data, path, sha256)
+        self.store.put(path, data)
 
-@contextmanager
-def _setup_objects_frozen() -> Iterator[None]:
-    """Keep the cyclic garbage collector off what existed before the run, not off the run.
+    def _row(self, key: str, slot: Slot, page_id: int | None, slug: str, links) -> dict:
+        return {
+            "channel": self.channel.name,
+            "translation_key": key,
+            "locale": slot.language,
+            "page_id": page_id,
+            "path": slot.path,
+            "slug": slug,
+            "inputs": self.inputs.get(key, ""),
+            "links": links,
+            "updated_at": self.now,
+        }
 
-    A run allocates millions of short-lived objects, and every full collection would walk
-    every live object again, the hundreds of thousands that importing Django and Wagtail
-    created included: a tenth of the run. Frozen, those are left alone. The collector itself
-    must keep running: a page built for the gates holds a reference cycle (Wagtail's stream
-    values), and with collections off every decoded body would stay in memory to the end.
-    """
-    gc.freeze()  # no collection first: walking every object is what this avoids
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-def _stale_keys(
-    exports: list[ChannelExport],
-    visibility: Visibility,
-    languages: set[str],
-    facts: CurrentFacts,
-) -> set[str] | None:
-    """The translation keys to render for all channels together; None for every article.
-
-    A channel that rebuilds needs every article; the incremental ones still take only theirs.
-    """
-    incremental = [export for export in exports if export.incremental]
-    # Channels exported together share their facts: each earlier snapshot is compared once.
-    compared = dict(facts.known_changes)
-    compared.setdefault(facts.digest, FactChanges(frozenset(), frozenset()))
-    for export in incremental:
-        old = export.previous.state
-        if old.facts_digest not in compared:
-            compared[old.facts_digest] = compare_facts(old.facts, facts.text)
-    keys: set[str] = set()
-    for export in incremental:
-        keys |= export.stale_keys(compared[export.previous.state.facts_digest])
-    if keys:
-        # Which article gets a contested path depends on all of them: render them together.
-        keys = colliding_keys(visibility, languages, keys)
-        for export in incremental:
-            export.add_stale(keys)
-    return keys if len(incremental) == len(exports) else None
-
-
-def _render(
-    exports: list[ChannelExport],
-    gates: list[tuple[str, Gate]],
-    visibility: Visibility,
-    site_roots: list[tuple[str, str]],
-    prefixes: dict[str, str | None],
-    languages: set[str],
-    keys: set[str] | None,
-    progress: Progress | None,
-) -> tuple[PageDirectory, int]:
-    """Render the articles (those of ``keys``, or all) for every channel.
-
-    Returns the page directory and how many processes rendered.
-    """
-    # Gates see pages in batches; without gates, groups are rendered as they stream in, so the
-    # articles being read at any moment are one group, not a batch.
-    batch_size = settings.EXPORT_BATCH_SIZE if gates else 1
-    if keys is not None and not keys:  # nothing changed: nothing to read
-        return PageDirectory({}, site_roots, visibility, prefixes), 1
-    if keys is not None and len(keys) * len(languages) <= settings.EXPORT_BATCH_SIZE:
-        # A few articles changed: read them first, then load only the part of the page tree
-        # they need (their own groups and the pages they link to).
-        groups = [
-            group
-            for batch in iter_article_batches(visibility, languages, batch_size, keys)
-            for group in batch
-        ]
-        linked = {page_id for group in groups for page_id in _links_of(group)}
-        directory = PageDirectory.load(
-            visibility, keys=keys, page_ids=linked, site_roots=site_roots, prefixes=prefixes
+    def _withhold(self, key: str, slot: Slot, previous: dict | None, links) -> None:
+        reason = "; ".join(slot.withheld)
+        self.report.skipped.append(f"skipped: {slot.page.slug} ({slot.language}): {reason}")
+        self._tombstone(key, previous)
+        self._rows.append(
+            self._row(key, slot, slot.page.id, slot.page.slug, links)
+            | {"state": ExportedDocument.WITHHELD, "reason": reason, "sha256": "", "entry": ""}
         )
-        tally = _Tally(progress, len(groups))
-        _render_batches(exports, gates, directory, [groups], tally.advance)
-        tally.report(final=True)
-        return directory, 1
-    directory = PageDirectory.load(visibility, site_roots=site_roots, prefixes=prefixes)
-    contested: set[str] = set()
-    if keys is None:
-        contested = contested_slugs(visibility, languages)
-        for export in exports:
-            if not export.incremental:
-                export.contested = contested
-    article_keys = directory.article_keys(languages) if keys is None else keys
-    tally = _Tally(progress, len(article_keys))
-    shares = [(None, None)]
-    if keys is None and can_fork(exports):
-        shares = plan_shares(article_keys, process_count())
-    if len(shares) == 1:
-        listed = keys if keys is not None and len(keys) <= KEY_FILTER_LIMIT else None
-        batches = iter_article_batches(visibility, languages, batch_size, listed)
-        _render_batches(exports, gates, directory, batches, tally.advance)
-        tally.report(final=True)
-        return directory, 1
 
-    _render_in_workers(
-        exports, gates, visibility, languages, batch_size, directory, contested, shares, tally
-    )
-    return directory, len(shares)
-
-
-def _render_in_workers(
-    exports: list[ChannelExport],
-    gates: list[tuple[str, Gate]],
-    visibility: Visibility,
-    languages: set[str],
-    batch_size: int,
-    directory: PageDirectory,
-    contested: set[str],
-    shares: list[KeyRange],
-    tally: _Tally,
-) -> None:
-    """Render each range of ``shares`` in a worker process, and here the articles with a
-    ``contested`` slug, in key order (who gets a contested path depends on the order)."""
-
-    def share_of(key_range: KeyRange) -> Callable[[Advance], None]:
-        def render(advance: Advance) -> None:
-            batches = iter_article_batches(visibility, languages, batch_size, key_range=key_range)
-            uncontested = (
-                [group for group in batch if not _has_slug(group, contested)] for batch in batches
-            )
-            _render_batches(exports, gates, directory, uncontested, advance)
-
-        return render
-
-    workers = Workers(len(shares))
-    try:
-        workers.start([share_of(share) for share in shares], exports, directory)
-        tally.others = workers.done
-        # This process renders nothing else, so its memory holds what the run collects and
-        # never a batch of pages on top.
-        claimed = contested_keys(visibility, languages, contested)
-        if claimed:
-            batches = iter_article_batches(visibility, languages, batch_size, sorted(claimed))
-            _render_batches(exports, gates, directory, batches, tally.advance)
-        workers.finish(exports, directory, waiting=tally.report)
-        tally.report(final=True)
-    finally:
-        workers.stop()
-
-
-class _Tally:
-    """Reports progress over the articles rendered, here and in worker processes."""
-
-    def __init__(self, progress: Progress | None, total: int) -> None:
-        self.progress = progress
-        self.total = total
-        self.done = 0  # rendered by this process
-        self.others: Callable[[], int] = lambda: 0  # by the workers
-        self.reported = 0
-        if progress is not None:
-            progress(0, total)
-
-    def advance(self, count: int) -> None:
-        self.done += count
-        self.report()
-
-    def report(self, *, final: bool = False) -> None:
-        """Report if there is enough news (or anything new, ``final``ly)."""
-        if self.progress is None:
-            return
-        done = min(self.done + self.others(), self.total)
-        if done - self.reported >= PROGRESS_STEP or (done > self.reported and final):
-            self.progress(done, self.total)
-            self.reported = done
-
-
-def _render_batches(
-    exports: list[ChannelExport],
-    gates: list[tuple[str, Gate]],
-    directory: PageDirectory,
-    batches: Iterable[list[ArticleGroup]],
-    advance: Advance,
-) -> None:
-    """Show each batch to the gates, then render its groups for every channel that wants them."""
-    source_language = settings.TRANSLATION_SOURCE_LOCALE
-    locales: dict[str, Locale] = {}
-    for batch in batches:
-        batch = [group for group in batch if any(e.wants(group.translation_key) for e in exports)]
-        blocked: dict[int, list[str]] = {}
-        if gates:
-            pages = [page.as_page(locales) for group in batch for page in group.pages.values()]
-            blocked = run_gates(gates, pages)
-        for group in batch:
-            renderer = GroupRenderer(directory, source_language)
-            for export in exports:
-                if export.wants(group.translation_key):
-                    export.add(group, renderer, directory, blocked)
-        advance(len(batch))
-
-
-def _has_slug(group: ArticleGroup, slugs: set[str]) -> bool:
-    return bool(slugs) and any(page.slug in slugs for page in group.pages.values())
-
-
-def _links_of(group: ArticleGroup) -> Iterable[int]:
-    for page in group.pages.values():
-        yield from _walk_links(page.body_raw)
-
-
-def _walk_links(value: Any) -> Iterable[int]:
-    if isinstance(value, str):
-        if "linktype" in value:
-            yield from linked_pages(value)
-    elif isinstance(value, dict):
-        for child in value.values():
-            yield from _walk_links(child)
-    elif isinstance(value, list):
-        for child in value:
-            yield from _walk_links(child)
-
-
-def _starting_point(
-    names: list[str], now: datetime
-) -> tuple[dict[str, int], Visibility, list[tuple[str, str]]]:
-    """The channels' high-water marks (``ChannelState``), the view restrictions (as
-    ``Visibility.load``) and the site roots (as ``load_site_roots``), in one query.
-
-    Three questions a run asks first, of unrelated tables: one round trip, and on PostgreSQL
-    one plan to make, where a new connection makes each with its catalog caches cold. The
-    site roots are numbered in ``url_path`` order, as ``load_site_roots`` sorts them.
-    """
-    listed, params = sql.in_list("channel", names)
-    query = (
-        f"SELECT 0, channel, sequence, NULL FROM publishing_channelstate WHERE {listed}"
-        f" UNION ALL SELECT 1, p.path, NULL, NULL {RESTRICTED_FROM}"
-        " UNION ALL SELECT 2, p.url_path, ROW_NUMBER() OVER (ORDER BY p.url_path),"
-        f" l.language_code {SITE_ROOTS_FROM}"
-    )
-    floors: dict[str, int] = {}
-    restricted: list[str] = []
-    roots: list[tuple[int, str, str]] = []
-    for part, text, number, language in sql.fetch_all(query, params, prepared=True):
-        if part == 0:
-            floors[text] = number
-        elif part == 1:
-            restricted.append(text)
+    def _fail(self, key: str, slot: Slot, previous: dict | None, links, exc: Exception) -> None:
+        reason = f"rendering failed: {type(exc).__name__}: {exc}"
+        self.report.failed.append(f"failed: {slot.page.slug} ({slot.language}): {reason}")
+        row = self._row(key, slot, slot.page.id, slot.page.slug, links)
+        row |= {"state": ExportedDocument.FAILED, "reason": reason, "inputs": ""}
+        if previous is not None and previous["state"] == ExportedDocument.LIVE:
+            # The previous version stays published until the article renders again.
+            row |= {key_: previous[key_] for key_ in ("path", "slug", "sha256", "size", "sequence")}
+            row["entry"] = ExportedDocument.objects.get(
+                channel=self.channel.name, translation_key=key, locale=slot.language
+            ).entry
         else:
-            roots.append((number, text, language))
-    site_roots = [(url_path, language) for _number, url_path, language in sorted(roots)]
-    return floors, Visibility.of(now, restricted), site_roots
+            row |= {"sha256": "", "entry": ""}
+        self._rows.append(row)
 
-
-def _publish(staged: list[ChannelExport], root: Path, now: datetime) -> None:
-    """Switch the staged channels to their new trees and raise their high-water marks.
-
-    Both at once: switching and tidying up ``.state`` are file-system calls, made in a thread,
-    while this one (whose database connection it is) writes the marks. A mark raised for a
-    switch that then fails only makes sequence numbers skip, which the contract allows; a mark
-    is never lower than what a channel has published for longer than the run.
-    """
-    if not staged:
-        remove_unused_facts(root)  # an unchanged channel may have refreshed its state
-        return
-
-    def switch() -> None:
-        for export in staged:
-            export.publish()
-        remove_unused_facts(root)
-
-    with ThreadPoolExecutor(1, thread_name_prefix="publish") as pool:
-        switching = pool.submit(switch)
-        try:
-            _record_sequences([export.report for export in staged], now)
-        finally:
-            switching.result()  # the switches' error, if any, before the marks'
-
-
-def _record_sequences(published: list[ChannelReport], now: datetime) -> None:
-    """Raise the channels' high-water marks, in one upsert (``ChannelState``).
-
-    Each new sequence was computed above the mark read under the lock, so it only ever rises.
-    The statement is the one ``bulk_create(update_conflicts=True)`` builds, written out (see
-    ``sql.py``).
-    """
-    if not published:
-        return
-    values, params = [], []
-    at = sql.datetime_param(now)
-    for report in published:
-        values.append("(%s, %s, %s)")
-        params += [report.channel, report.sequence, at]
-    with sql.connection().cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO publishing_channelstate (channel, sequence, published_at)"
-            f" VALUES {', '.join(values)} ON CONFLICT (channel) DO UPDATE"
-            " SET sequence = EXCLUDED.sequence, published_at = EXCLUDED.published_at",
-            params,
+    def _tombstone(self, key: str, previous: dict | None) -> None:
+        if previous is None or previous["state"] != ExportedDocument.LIVE:
+            return
+        if self.claimed.get(previous["path"], key) != key:
+            return
+        self.report.deleted.append(previous["path"])
+        self._changes.append(
+            Change(DELETE, previous["path"], key, previous["locale"], previous["slug"])
         )
+
+    def record_batch(self) -> None:
+        """Write the batch's rows, journal entries and sequence numbers in one transaction."""
+        if self.dry_run:
+            self._rows, self._removed, self._changes = [], [], []
+            return
+        from .journal import record_changes
+
+        with transaction.atomic():
+            state = self.state
+            # Every row of a rendered article is replaced; removed ones just go.
+            keys = sorted(
+                {row["translation_key"] for row in self._rows} | {key for key, _ in self._removed}
+            )
+            for start in range(0, len(keys), 500):
+                ExportedDocument.objects.filter(
+                    channel=self.channel.name, translation_key__in=keys[start : start + 500]
+                ).delete()
+            if self._changes:
+                ordered = sorted(self._changes, key=lambda change: (change.path, change.action))
+                numbers = {
+                    change.path: state.sequence + 1 + offset
+                    for offset, change in enumerate(ordered)
+                    if change.action == UPSERT
+                }
+                for row in self._rows:
+                    if row["state"] == ExportedDocument.LIVE and row["path"] in numbers:
+                        row["sequence"] = numbers[row["path"]]
+                state.compacted_through = record_changes(
+                    self.channel.name,
+                    self._changes,
+                    state.sequence + 1,
+                    self.now,
+                    state.compacted_through,
+                    self.compaction,
+                )
+                state.sequence += len(self._changes)
+                self.changes_recorded = True
+            ExportedDocument.objects.bulk_create(
+                [ExportedDocument(**row) for row in self._rows], batch_size=500
+            )
+            state.save()
+        self._rows, self._removed, self._changes = [], [], []
+
+    def preview(self) -> None:
+        """What a real run would publish: its sequence and the files besides documents."""
+        changes = self.report.written + self.report.deleted
+        if changes or self.rebuild:
+            self.report.sequence = self.state.sequence + max(1, len(changes))
+            indexes = {f"{path.split('/', 1)[0]}/index.json" for path in changes}
+            self.report.other_files = sorted({"changes.json", *indexes})
+        else:
+            self.report.sequence = self.state.published_sequence
+
+    def finish_plan(self) -> None:
+        """Count what the run left as it was (the articles it did not render)."""
+        for _key, rows in sorted(self.previous.items()):
+            for language, row in sorted(rows.items()):
+                if row["state"] == ExportedDocument.LIVE:
+                    self.report.unchanged += 1
+                elif row["state"] == ExportedDocument.WITHHELD:
+                    self.report.skipped.append(
+                        f"skipped: {row['slug']} ({language}): {row['reason']}"
+                    )
+        self.previous = {}
+        for listed in (self.report.written, self.report.deleted, self.report.skipped):
+            listed.sort()
+        self.report.failed.sort()
+
+
+def _previous_rows(channel: str) -> dict[str, dict[str, dict[str, Any]]]:
+    rows = ExportedDocument.objects.filter(channel=channel).values(
+        "translation_key",
+        "locale",
+        "path",
+        "slug",
+        "sha256",
+        "size",
+        "state",
+        "reason",
+        "inputs",
+        "links",
+        "sequence",
+    )
+    previous: dict[str, dict[str, dict[str, Any]]] = {}
+    for row in rows.iterator(2000):
+        previous.setdefault(row["translation_key"], {})[row["locale"]] = row
+    return previous
+
+
+def _encode_entry(entry: dict[str, Any]) -> str:
+    from .serialize import encode_json
+
+    return encode_json(entry).decode()
+
+
+def channel_digest(channel: Channel, facts: SiteFacts) -> str:
+    """What every document of a channel depends on besides its article: the channel's
+    configuration, the schema version, the exporter's code and the sites' roots."""
+    parts = (repr(channel), SCHEMA_VERSION, code_fingerprint(), facts.sites)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+@cache
+def code_fingerprint() -> str:
+    """A digest of the code that shapes documents: this package and the article blocks."""
+    package = Path(__file__).parent
+    files = [*sorted(package.glob("*.py")), package.parent / "articles" / "blocks.py"]
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def extra_files(channel: Channel) -> Iterator[tuple[str, bytes]]:
+    """Files other apps add to a channel's export (``settings.EXPORT_FILE_PROVIDERS``: dotted
+    paths to ``provider(channel) -> iterable of (path, bytes)``), e.g. image renditions.
+
+    Each is stored as an immutable object and listed in the manifest like a document.
+    """
+    for index, dotted in enumerate(getattr(settings, "EXPORT_FILE_PROVIDERS", [])):
+        try:
+            provider = import_string(dotted)
+        except ImportError as exc:
+            raise ExportError(
+                f"settings.EXPORT_FILE_PROVIDERS[{index}]: cannot import {dotted!r}: {exc}"
+            ) from exc
+        yield from provider(channel)
+
+
+def chunks(items: Iterable, size: int) -> Iterator[list]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+__all__ = ["ChannelReport", "ExportReport", "export_channels", "select_channels", "timestamp"]

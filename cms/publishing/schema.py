@@ -46,12 +46,17 @@ def _translation_schema() -> dict[str, Any]:
         "type": "object",
         "description": "Where the text comes from. up_to_date: built from the source's live "
         "revision (null: translated by hand, freshness unknown).",
-        "required": ["status", "source_locale", "up_to_date"],
+        "required": ["status", "source_locale", "up_to_date", "update_pending"],
         "additionalProperties": False,
         "properties": {
             "status": ref("TranslationStatus"),
             "source_locale": {"type": "string"},
             "up_to_date": {"type": ["boolean", "null"]},
+            "update_pending": {
+                "type": "boolean",
+                "description": "A newer draft or catalog of this locale waits for review; "
+                "this document is what is live.",
+            },
         },
     }
 
@@ -334,6 +339,10 @@ def changes_schema(channel: Channel) -> dict[str, Any]:
                 "description": "Cursors below this are too old: pull index.json again.",
             },
             "since": {"type": "integer", "minimum": 0},
+            "next": {
+                "type": ["string", "null"],
+                "description": "Delta feed only: the URL of the next page of entries, or null.",
+            },
             "entries": {
                 "type": "array",
                 "description": "Ascending by sequence; only the latest entry per path.",

@@ -164,25 +164,20 @@ EXPORT_ROOT = Path(os.environ.get("EXPORT_ROOT", BASE_DIR / "exports"))
 
 # Channel exports (cms.publishing; contract in docs/export-contract.md). Channels are data.
 EXPORT_CHANNELS_FILE = PROJECT_DIR / "publishing" / "channels.json"
-# Dotted paths to gate(pages) -> {page_id: [reasons]}: pages a gate names are exported nowhere.
-# The compliance gate keeps articles with medical-advertising errors out of every channel.
-EXPORT_GATES: list[str] = ["cms.compliance.gate.export_blockers"]
-# Pages rendered per batch: bounds memory, and how many pages a gate sees at once.
-EXPORT_BATCH_SIZE = 500
+# Where exports are stored: None for the filesystem under EXPORT_ROOT; or a dict like an entry
+# of STORAGES; or a URL such as s3://bucket/prefix?endpoint_url=https://…&region_name=auto
+# (the environment variable EXPORT_STORAGE does the same). See cms/publishing/store.py.
+EXPORT_STORAGE: dict | str | None = None
+# Dotted paths to provider(channel) -> [(path, bytes)]: files other apps add to every export.
+EXPORT_FILE_PROVIDERS: list[str] = []
 # Tombstones stay in changes.json this long; a client whose cursor is older re-reads index.json.
 EXPORT_TOMBSTONE_RETENTION_DAYS = 30
 # changes.json keeps at most this many entries (the newest); a client further behind re-reads
 # index.json. Keeps the journal small for every poll and every run, however large the site.
 EXPORT_JOURNAL_MAX_ENTRIES = 1000
-# Flush the new tree to disk before the switch: survives power loss, not just a killed process.
+# Filesystem storage: flush each file and its folder before it replaces the old one, so the
+# export survives power loss, not just a killed process.
 EXPORT_FSYNC = True
-# PostgreSQL: the incremental export's queries as statements prepared once per connection, with
-# generic plans (cms/publishing/sql.py). False behind a pooler that does not keep a session's
-# state (PgBouncer in transaction mode).
-EXPORT_PREPARED_STATEMENTS = True
-# Processes a run that renders every article (--full, a first export) may use; None: one per
-# core this process may run on. Incremental runs render in one.
-EXPORT_PROCESSES: int | None = None
 
 # How often the task worker publishes what is scheduled and unpublishes what has expired.
 SCHEDULE_INTERVAL_SECONDS = 60

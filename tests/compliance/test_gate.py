@@ -1,13 +1,9 @@
 """The export gate: articles with errors are kept out of every channel, in bulk."""
 
 import gc
-import json
 
 import pytest
-from django.conf import settings
-from django.core.management import call_command
 from django.utils import translation
-from django.utils.module_loading import import_string
 from wagtail.models import Page
 
 from cms.articles.models import ArticlePage
@@ -37,11 +33,6 @@ def articles(seeded):
         body=minimal_body(block("intro", {"text": "<p>안전한 보습제를 고르세요.</p>"})),
     )
     return {"bad": bad, "warned": warned}
-
-
-def test_the_compliance_gate_is_registered_for_exports():
-    assert "cms.compliance.gate.export_blockers" in settings.EXPORT_GATES
-    assert import_string("cms.compliance.gate.export_blockers") is export_blockers
 
 
 def test_only_articles_with_errors_are_blocked_and_the_reason_names_rule_and_place(articles):
@@ -113,14 +104,6 @@ def test_pages_that_are_not_articles_are_never_blocked(seeded):
     assert export_blockers([]) == {}
 
 
-def test_export_channels_leaves_out_an_article_with_errors(articles, export_root):
-    call_command("export_channels", "--channel", "web", "--quiet")
-    exported = export_root / "web" / "ko" / "articles"
-    assert not (exported / "no-side-effects.json").exists()
-    assert (exported / "safe-care.json").exists()
-    assert json.loads((exported / "thread-lifting.json").read_text(encoding="utf-8"))
-
-
 def test_the_gate_fingerprint_follows_rules_and_language_not_pages(articles, tmp_path, monkeypatch):
     first = gate.gate_fingerprint()
     assert export_blockers.fingerprint() == first
@@ -132,26 +115,6 @@ def test_the_gate_fingerprint_follows_rules_and_language_not_pages(articles, tmp
     edited.write_bytes(RULES_FILE.read_bytes() + b"\n# reviewed again\n")
     monkeypatch.setattr(gate, "RULES_FILE", edited)
     assert gate.gate_fingerprint() != first
-
-
-def test_an_incremental_export_checks_only_the_changed_article(articles, export_root, monkeypatch):
-    call_command("export_channels", "--quiet")
-    safe = ArticlePage.objects.get(pk=articles["warned"].pk)
-    safe.body[0].value["text"] = type(safe.body[0].value["text"])("<p>부작용 없는 관리법.</p>")
-    with compliance_gate_open():  # published before the rules caught it
-        safe.save_revision().publish()
-    seen = []  # every page the gate looks at, checked again or answered from its verdict
-    real_digest = gate.content_digest
-    monkeypatch.setattr(
-        gate, "content_digest", lambda page, *a: seen.append(page.pk) or real_digest(page, *a)
-    )
-
-    call_command("export_channels", "--quiet")
-
-    assert seen == [safe.pk]  # the edited article only, not every page
-    exported = export_root / "web" / "ko" / "articles"
-    assert not (exported / "safe-care.json").exists()  # it now has an error: withdrawn
-    assert (exported / "thread-lifting.json").exists()
 
 
 def test_publishing_an_article_records_its_verdict_for_the_export(articles, monkeypatch):

@@ -55,12 +55,34 @@ def test_a_moderators_approval_of_an_article_with_errors_is_refused_with_the_fin
     tab.wait_for_load_state("networkidle")
     screenshot("approval-refused")
 
-    expect(tab.locator(".messages")).to_contain_text("게시되지 않았습니다")
-    expect(tab.locator(".messages")).to_contain_text("부작용 없는")
+    # The editor's form names the finding on its block before anything is published.
+    expect(tab.locator("main")).to_contain_text("부작용이 없다는 표현은 거짓 광고입니다")
     page = ArticlePage.objects.get(pk=submitted.pk)
     assert page.live
     assert page.body[0].value["text"].source == COMPLIANT
     assert page.current_workflow_state is not None  # still waiting for a decision
     assert page.get_latest_revision().as_object().body[0].value["text"].source != COMPLIANT
+
+
+def test_an_approval_from_the_dashboard_is_refused_by_the_gate(
+    tab, screenshot, korean_editor, submitted
+):
+    """The dashboard's approve button skips the editor's form: the publish gate answers."""
+    log_in(tab, korean_editor)
+    task_state = ArticlePage.objects.get(pk=submitted.pk).current_workflow_task_state
+    tab.goto("/admin/")
+    action = f"/workflow/action/{submitted.pk}/approve/{task_state.pk}/"
+    approve = tab.locator(f'button[data-workflow-action-url*="{action}"]:not([data-launch-modal])')
+    screenshot("dashboard")
+    # The button sits in the row's action dropdown; the click is what the dropdown would send.
+    approve.dispatch_event("click")
+    tab.wait_for_url(f"**/admin/pages/{submitted.pk}/edit/")
+    screenshot("dashboard-approval-refused")
+
+    expect(tab.locator(".messages")).to_contain_text("게시되지 않았습니다")
+    expect(tab.locator(".messages")).to_contain_text("부작용 없는")
+    page = ArticlePage.objects.get(pk=submitted.pk)
+    assert page.body[0].value["text"].source == COMPLIANT
+    assert page.current_workflow_state is not None
     refusals = PageLogEntry.objects.filter(page_id=submitted.pk, action=REFUSAL_LOG_ACTION)
     assert refusals.count() == 1

@@ -61,13 +61,25 @@ def test_make_article_style_publication_of_breaking_content_raises(home):
     assert not ArticlePage.objects.get(slug="breaking").live
 
 
-def test_the_editors_publish_is_refused_in_korean(editor, article, breaking_draft):
-    from tests.compliance.test_admin import form
+def test_the_editors_publish_is_refused_in_korean_on_the_block(editor, article, breaking_draft):
+    from tests.compliance.test_admin import block_errors, form
 
     url = reverse("wagtailadmin_pages:edit", args=[article.pk])
-    response = editor.post(url, form("부작용 없는 관리법입니다.", publish=True), follow=True)
+    response = editor.post(url, form("부작용 없는 관리법입니다.", publish=True))
     assert live_text(article) == COMPLIANT
-    assert "부작용 없는" in response.content.decode()
+    messages = block_errors(response)["blockErrors"][0]["blockErrors"]["text"]["messages"]
+    assert any("부작용이 없다는 표현" in message for message in messages), messages
+
+
+def test_the_gate_stands_behind_the_editors_form(editor, article, breaking_draft, monkeypatch):
+    """Were the form's own check to miss an error, the gate still keeps the page from going live."""
+    from cms.compliance import forms
+    from tests.compliance.test_admin import form
+
+    monkeypatch.setattr(forms, "is_publishing", lambda data: False)
+    url = reverse("wagtailadmin_pages:edit", args=[article.pk])
+    editor.post(url, form("부작용 없는 관리법입니다.", publish=True), follow=True)
+    assert live_text(article) == COMPLIANT
 
 
 def test_a_moderators_approval_is_refused_and_the_workflow_stays_open(

@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from cms.publishing.channels import load_channels
 from cms.publishing.errors import ChannelConfigError
 
-from .conftest import verify_tree
+from .conftest import stored, verify_tree
 
 VALID = {
     "channels": {
@@ -86,6 +86,14 @@ def test_malformed_json_names_line_and_column(tmp_path):
         load_channels(path)
 
 
+def test_a_file_that_is_not_utf8_names_line_and_column(tmp_path):
+    path = tmp_path / "channels.json"
+    korean_in_euc_kr = "클리닉".encode("euc-kr")
+    path.write_bytes(b'{\n  "channels": {"web": {"description": "' + korean_in_euc_kr)
+    with pytest.raises(ChannelConfigError, match=r"channels\.json:2:42: not UTF-8 \(byte 0x"):
+        load_channels(path)
+
+
 def test_missing_file_is_a_clear_error(tmp_path):
     with pytest.raises(ChannelConfigError, match="cannot read the channel configuration"):
         load_channels(tmp_path / "nowhere.json")
@@ -105,4 +113,4 @@ def test_bad_configuration_fails_the_command_and_keeps_the_export(
 def test_unknown_channel_fails_the_command_and_names_the_known_ones(articles, export_root):
     with pytest.raises(CommandError, match=r"unknown channel 'print'.*web, app, partner"):
         call_command("export_channels", "--channel", "print", "--quiet")
-    assert not (export_root / "web").exists()
+    assert not stored("web")

@@ -8,7 +8,9 @@ import pytest
 from wagtail.models import Locale
 
 from cms.articles.blocks import ArticleBodyBlock
+from cms.articles.models import ArticlePage
 from cms.publishing.export import export_channels
+from cms.translation.models import AppliedTranslation
 from tests.articles.factories import block, make_article, minimal_body
 
 from .conftest import article_paths, freeze_publication_dates, read_json, translate
@@ -63,7 +65,12 @@ def test_locales_share_the_translation_key_and_point_at_each_other(bilingual, ex
     assert en["alternates"] == [
         {"locale": "ko", "url": ko["url"], "path": "ko/articles/thread-lifting.json"}
     ]
-    assert en["translation"] == {"status": "translated", "source_locale": "ko", "up_to_date": True}
+    assert en["translation"] == {
+        "status": "translated",
+        "source_locale": "ko",
+        "up_to_date": True,
+        "update_pending": False,
+    }
     assert ko["translation"]["status"] == "source"
 
 
@@ -82,18 +89,37 @@ def test_missing_translation_is_sent_with_an_explicit_fallback_marker(bilingual,
     assert entry["fallback"] == document["fallback"]
 
 
-def test_incomplete_translation_falls_back_or_is_skipped_per_channel(articles, export_root):
-    source = articles["thread-lifting"]
-    translate(source, title="Thread lifting", summary="Summary.", complete=False)
+def test_a_live_translation_stays_while_a_newer_incomplete_catalog_waits(bilingual, export_root):
+    # What apply_translations does with a newer catalog that has fuzzy or empty entries: the
+    # live English page stays as it is, the new text is saved as a draft, the record says
+    # incomplete.
+    english = bilingual["en"]["thread-lifting"]
+    export_channels(["web", "partner"])
+    english.title = "Thread lifting (draft of the new catalog)"
+    english.save_revision()
+    AppliedTranslation.objects.filter(page=english).update(complete=False, translated=31)
+
     report = export_channels(["web", "partner"])
-    web = read_json(export_root, "web", "en/articles/thread-lifting.json")
-    assert web["fallback"] == {"from_locale": "ko", "reason": "incomplete"}
-    assert web["title"] == source.title
-    partner = {channel.channel: channel for channel in report.channels}["partner"]
+
+    for channel in ("web", "partner"):
+        document = read_json(export_root, channel, "en/articles/thread-lifting.json")
+        assert document["title"] == "Thread Lifting: What to Check Before the Procedure"
+        assert document["fallback"] is None
+        assert document["translation"] == {
+            "status": "translated",
+            "source_locale": "ko",
+            "up_to_date": True,
+            "update_pending": True,
+        }
+    assert all(not channel.deleted for channel in report.channels)
+
+
+def test_a_missing_translation_is_skipped_by_channels_that_take_no_fallbacks(articles, export_root):
+    report = export_channels(["partner"])
     assert (
-        "skipped: thread-lifting (en): en translation incomplete (31 of 40 strings); "
-        "channel takes translated text only"
-    ) in [str(skip) for skip in partner.skipped]
+        "skipped: thread-lifting (en): no live en translation; channel takes translated text only"
+        in report.channels[0].skipped
+    )
     assert not article_paths(export_root, "partner")
 
 
@@ -107,6 +133,7 @@ def test_stale_translation_is_exported_and_marked_out_of_date(bilingual, export_
         "status": "translated",
         "source_locale": "ko",
         "up_to_date": False,
+        "update_pending": False,
     }
 
 
@@ -165,7 +192,31 @@ def test_partner_skips_articles_without_summary_or_disclaimer(bilingual, ko_home
     english.save_revision().publish()
     report = export_channels(["partner"])
     assert [str(skip) for skip in report.channels[0].skipped] == [
-        "skipped: mini-thread-lifting-vs-mini-facelift (en): no en translation; "
+        "skipped: mini-thread-lifting-vs-mini-facelift (en): no live en translation; "
         "channel takes translated text only",
         "skipped: thread-lifting (en): channel partner requires a summary",
     ]
+
+
+def test_a_channel_requiring_ad_review_withholds_articles_without_approval(
+    bilingual, export_root, settings, tmp_path, monkeypatch
+):
+    config = json.loads(Path(settings.EXPORT_CHANNELS_FILE).read_text(encoding="utf-8"))
+    config["channels"]["partner"]["required"] = ["summary", "disclaimer", "ad_review"]
+    settings.EXPORT_CHANNELS_FILE = tmp_path / "channels.json"
+    settings.EXPORT_CHANNELS_FILE.write_text(json.dumps(config), encoding="utf-8")
+
+    report = export_channels(["partner"])
+    assert (
+        "skipped: thread-lifting (en): channel partner requires an advertising pre-review "
+        "approval (ad_review_number and ad_review_date missing)"
+    ) in report.channels[0].skipped
+    assert not article_paths(export_root, "partner")
+
+    # Approved (the fields another change adds to ArticlePage; read with getattr).
+    monkeypatch.setattr(ArticlePage, "ad_review_number", "제2025-0117호", raising=False)
+    monkeypatch.setattr(ArticlePage, "ad_review_date", "2025-01-10", raising=False)
+    english = bilingual["en"]["thread-lifting"]
+    english.save_revision().publish()
+    export_channels(["partner"])
+    assert article_paths(export_root, "partner") == {"en/articles/thread-lifting.json"}

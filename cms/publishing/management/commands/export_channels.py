@@ -13,7 +13,9 @@ class Command(BaseCommand):
         "(upserts and tombstones with sequence numbers) and JSON Schemas in schema/. Only "
         "articles whose inputs changed since the last export are rendered, only documents "
         "whose bytes changed are rewritten, and the new export replaces the old one in a "
-        "single atomic switch. See docs/export-contract.md."
+        "single atomic switch (the manifest). Exports go to settings.EXPORT_STORAGE: the "
+        "exports/ folder by default, or S3-compatible object storage. See "
+        "docs/export-contract.md."
     )
 
     def add_arguments(self, parser):
@@ -26,12 +28,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--full",
             action="store_true",
-            help="Read every page and render every article instead of only what changed, in "
-            "one process per core (settings.EXPORT_PROCESSES), and rewrite every file whose "
-            "bytes on disk differ from what it renders (files edited or removed by hand are "
-            "repaired; the journal records only real changes). Needed after changing pages in "
-            "the database behind Django's back (SQL, QuerySet.update()): other runs find "
-            "changes from the notes that saving, deleting or moving a page leaves.",
+            help="Render every article instead of only those whose inputs changed, and store "
+            "every file again (files edited or removed in storage by hand are repaired; the "
+            "journal records only real changes). Publishes a new sequence.",
         )
         parser.add_argument(
             "--dry-run",
@@ -41,7 +40,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--wait",
             action="store_true",
-            help="If another export is running, wait for it instead of exiting with an error.",
+            help="If another export is running (on any host: the lock is in the database), "
+            "wait for it instead of exiting with an error.",
         )
         parser.add_argument("--quiet", action="store_true", help="Print nothing on success.")
 
@@ -81,3 +81,5 @@ class Command(BaseCommand):
                     self.stdout.write(f"  {would}updated: {channel.channel}/{path}")
             for skip in channel.skipped:
                 self.stdout.write(f"  {skip}")
+            for failure in channel.failed:
+                self.stdout.write(self.style.ERROR(f"  {failure}"))
