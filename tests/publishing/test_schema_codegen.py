@@ -19,7 +19,7 @@ import pytest
 
 from cms.publishing.export import export_channels
 
-from .conftest import read_json
+from .conftest import read_bytes, read_json
 
 ROOT = Path(__file__).resolve().parents[2]
 JSON2TS = ROOT / ".venv" / "node" / "node_modules" / ".bin" / "json2ts"
@@ -28,10 +28,17 @@ SCHEMAS = ("article", "index", "manifest", "changes")
 
 
 @pytest.fixture
-def published(bilingual, export_root):
-    """One export of the three channels: their schemas and documents."""
+def published(bilingual, export_root, tmp_path):
+    """One export of the three channels (on either storage); its schema files copied to a
+    folder per channel, as a channel developer downloads them for their generator."""
     export_channels(list(CHANNELS))
-    return export_root
+    for channel in CHANNELS:
+        folder = tmp_path / "downloaded" / channel / "schema"
+        folder.mkdir(parents=True)
+        for name in SCHEMAS:
+            path = f"schema/{name}.schema.json"
+            (folder / f"{name}.schema.json").write_bytes(read_bytes(channel, path))
+    return tmp_path / "downloaded"
 
 
 def named_types(schema: dict) -> set[str]:
