@@ -20,8 +20,16 @@ pytestmark = pytest.mark.django_db
 CHANNELS = ("web", "app", "partner")
 
 
-@pytest.fixture
-def exported(export_root, settings):
+@pytest.fixture(params=["filesystem", "s3"])
+def exported(request, export_root, settings):
+    """The demo exported to the filesystem, or to a private prefix of the suite's S3 server."""
+    if request.param == "s3":
+        import uuid
+
+        from tests.publishing.s3 import s3_storage_config
+
+        server = request.getfixturevalue("s3_server")
+        settings.EXPORT_STORAGE = s3_storage_config(server, f"c-{uuid.uuid4().hex[:12]}")
     call_command("seed_demo", verbosity=0)
     call_command("export_channels", "--quiet")
     return export_root
