@@ -64,4 +64,24 @@ ensure_venv() {
     fi
 }
 
+# npm tools the tests run (json-schema-to-typescript, pinned by scripts/node/package-lock.json),
+# installed into .venv/node: project-local, never global. Re-installed when the lock changes.
+ensure_node_tools() {
+    local target="$VENV/node" lock="$ROOT/scripts/node/package-lock.json"
+    [ -f "$target/.installed" ] && [ ! "$lock" -nt "$target/.installed" ] && return 0
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "error: npm not found (Node.js 20+ with npm; on Debian: apt-get install nodejs npm)" >&2
+        return 1
+    fi
+    say "installing npm test tools into .venv/node"
+    mkdir -p "$target"
+    cp "$ROOT/scripts/node/package.json" "$lock" "$target/"
+    if ! (cd "$target" && npm ci --no-audit --no-fund --loglevel=error) >"$target/npm.log" 2>&1; then
+        cat "$target/npm.log" >&2
+        echo "error: installing npm test tools failed (log: $target/npm.log)" >&2
+        return 1
+    fi
+    touch "$target/.installed"
+}
+
 manage() { (cd "$ROOT" && "$PY" manage.py "$@"); }

@@ -17,6 +17,7 @@ from django.conf import settings
 from jsonschema import Draft202012Validator
 
 from cms.articles.blocks import ArticleBodyBlock
+from cms.delivery.config import WEBHOOKS_SCHEMA
 
 from .errors import ChannelConfigError
 
@@ -87,6 +88,8 @@ def config_schema() -> dict[str, Any]:
                 "items": {"enum": [*REQUIRABLE_FIELDS, *block_types]},
             },
             "base_url": {"type": "string", "pattern": r"^https?://[^/?#\s]+(/[^?#\s]*)?$"},
+            # Read by cms.delivery (webhooks after each published run), checked here too.
+            "webhooks": WEBHOOKS_SCHEMA,
         },
     }
     return {

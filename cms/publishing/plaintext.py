@@ -16,6 +16,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 LinkResolver = Callable[[dict[str, str]], str | None]
+# A link as read: its target, where its text starts in the unstripped text, its raw text.
+RawLink = tuple[str, int, str]
 
 BLOCK_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "div"}
 DROPPED_CONTENT_TAGS = {"script", "style"}  # HTMLParser reads their content as raw text
@@ -57,14 +59,16 @@ def _simple(html: str, resolve: LinkResolver) -> list[dict[str, Any]] | None:
     nodes: list[dict[str, Any]] = []
     lists: list[dict[str, Any]] = []  # open lists; items go to the outermost
     parts: list[str] = []
-    links: list[dict[str, str]] = []
+    links: list[RawLink] = []
     link: list[str] | None = None  # the text parts of the open link, if it resolved
+    link_start = 0
     href = ""
 
     def flush() -> None:
         nonlocal parts, links
-        text = "".join(parts).strip()
-        found, parts, links = links, [], []
+        raw = "".join(parts)
+        text = raw.strip()
+        found, parts, links = _placed(raw, links), [], []
         if not text:
             return
         if lists:
@@ -104,6 +108,7 @@ def _simple(html: str, resolve: LinkResolver) -> list[dict[str, Any]] | None:
                 }
                 href = resolve(attrs)
                 link = [] if href else None
+                link_start = sum(map(len, parts))
             if not self_closing:
                 continue
         # An end tag, or the end of a self-closing start tag.
@@ -115,9 +120,7 @@ def _simple(html: str, resolve: LinkResolver) -> list[dict[str, Any]] | None:
             if not lists and finished["items"]:
                 nodes.append(finished)
         elif tag == "a" and link is not None:
-            link_text = "".join(link).strip()
-            if link_text:
-                links.append({"text": link_text, "href": href})
+            links.append((href, link_start, "".join(link)))
             link = None
     flush()
     while lists:
@@ -136,8 +139,8 @@ class TextParser(HTMLParser):
         self.nodes: list[dict[str, Any]] = []
         self.list_stack: list[dict[str, Any]] = []  # open lists; items go to the outermost
         self.parts: list[str] = []
-        self.links: list[dict[str, str]] = []
-        self.link: tuple[str, list[str]] | None = None
+        self.links: list[RawLink] = []
+        self.link: tuple[str, list[str], int] | None = None
         self.dropping = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -152,7 +155,7 @@ class TextParser(HTMLParser):
             self.handle_data("\n")
         elif tag == "a":
             href = self.resolve({name: value or "" for name, value in attrs})
-            self.link = (href, []) if href else None
+            self.link = (href, [], sum(map(len, self.parts))) if href else None
 
     def handle_endtag(self, tag: str) -> None:
         if tag in DROPPED_CONTENT_TAGS:
@@ -166,10 +169,8 @@ class TextParser(HTMLParser):
             if not self.list_stack and finished["items"]:
                 self.nodes.append(finished)
         elif tag == "a" and self.link is not None:
-            href, text_parts = self.link
-            text = "".join(text_parts).strip()
-            if text:
-                self.links.append({"text": text, "href": href})
+            href, text_parts, start = self.link
+            self.links.append((href, start, "".join(text_parts)))
             self.link = None
 
     def handle_data(self, data: str) -> None:
@@ -180,8 +181,9 @@ class TextParser(HTMLParser):
             self.link[1].append(data)
 
     def _flush(self) -> None:
-        text = "".join(self.parts).strip()
-        links, self.parts, self.links = self.links, [], []
+        raw = "".join(self.parts)
+        text = raw.strip()
+        links, self.parts, self.links = _placed(raw, self.links), [], []
         if not text:
             return
         if self.list_stack:
@@ -198,3 +200,20 @@ class TextParser(HTMLParser):
             if not self.list_stack and finished["items"]:
                 self.nodes.append(finished)
         return self.nodes
+
+
+def _placed(raw: str, links: list[RawLink]) -> list[dict[str, Any]]:
+    """Links with their text and offsets in ``raw.strip()``: ``text[start:end]`` (code points).
+
+    Offsets, not the text alone: the same words can occur twice in a paragraph, and only one
+    of them is the link.
+    """
+    lead = len(raw) - len(raw.lstrip())
+    placed = []
+    for href, raw_start, raw_text in links:
+        text = raw_text.strip()
+        if not text:
+            continue
+        start = raw_start + len(raw_text) - len(raw_text.lstrip()) - lead
+        placed.append({"text": text, "href": href, "start": start, "end": start + len(text)})
+    return placed

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from cms.articles.blocks import ArticleBodyBlock
 
-from .block_schema import BlockSchemas
+from .block_schema import BlockSchemas, ref
 from .channels import Channel
 from .documents import SCHEMA_VERSION
 
@@ -42,13 +42,14 @@ def channel_schemas(channel: Channel) -> dict[str, dict[str, Any]]:
 
 def _translation_schema() -> dict[str, Any]:
     return {
+        "title": "Translation",
         "type": "object",
         "description": "Where the text comes from. up_to_date: built from the source's live "
         "revision (null: translated by hand, freshness unknown).",
         "required": ["status", "source_locale", "up_to_date", "update_pending"],
         "additionalProperties": False,
         "properties": {
-            "status": {"enum": ["source", "translated", "fallback"]},
+            "status": ref("TranslationStatus"),
             "source_locale": {"type": "string"},
             "up_to_date": {"type": ["boolean", "null"]},
             "update_pending": {
@@ -62,54 +63,85 @@ def _translation_schema() -> dict[str, Any]:
 
 def _fallback_schema() -> dict[str, Any]:
     return {
-        "description": "null, or: this locale has no complete translation and the document "
-        "carries the source locale's text instead.",
-        "oneOf": [
-            {"type": "null"},
-            {
-                "type": "object",
-                "required": ["from_locale", "reason"],
-                "additionalProperties": False,
-                "properties": {
-                    "from_locale": {"type": "string"},
-                    "reason": {"enum": ["missing", "incomplete"]},
-                },
-            },
-        ],
+        "title": "Fallback",
+        "type": "object",
+        "description": "This locale has no complete translation and the document carries the "
+        "source locale's text instead.",
+        "required": ["from_locale", "reason"],
+        "additionalProperties": False,
+        "properties": {
+            "from_locale": {"type": "string"},
+            "reason": ref("FallbackReason"),
+        },
     }
+
+
+def _status_definitions() -> dict[str, Any]:
+    return {
+        "Translation": _translation_schema(),
+        "TranslationStatus": {
+            "title": "TranslationStatus",
+            "enum": ["source", "translated", "fallback"],
+        },
+        "Fallback": _fallback_schema(),
+        "FallbackReason": {"title": "FallbackReason", "enum": ["missing", "incomplete"]},
+    }
+
+
+FALLBACK_OR_NULL = {
+    "description": "null, or what this document falls back to.",
+    "anyOf": [ref("Fallback"), {"type": "null"}],
+}
 
 
 def article_schema(channel: Channel) -> dict[str, Any]:
     """One article in one locale: ``<locale>/articles/<slug>.json``."""
     body = ArticleBodyBlock()
     walker = BlockSchemas(channel.rich_text)
-    definitions = {
-        f"block.{name}": walker.stream_child(name, child)
+    children = [
+        (name, walker.stream_child(name, child))
         for name, child in body.child_blocks.items()
         if name in channel.block_types
-    }
+    ]
     blocks_schema: dict[str, Any] = {
         "type": "array",
         "description": "The article body in the Wagtail API v2 shape: {type, value, id}.",
-        "items": {"oneOf": [{"$ref": f"#/$defs/{name}"} for name in definitions]},
+        "items": {"oneOf": [child_ref for _name, child_ref in children]},
     }
+    refs = dict(children)
     counts = [
         {
-            "contains": {"properties": {"type": {"const": name}}, "required": ["type"]},
+            # The block's own type: generators see a named type, not an anonymous fragment.
+            "contains": refs[name],
             **({"minContains": count["min_num"]} if count.get("min_num") is not None else {}),
             **({"maxContains": count["max_num"]} if count.get("max_num") is not None else {}),
         }
         for name, count in (body.meta.block_counts or {}).items()
-        if name in channel.block_types
+        if name in refs
     ]
-    if counts:
+    if len(counts) == 1:
+        # On the array itself: code generators read an allOf as a model of its own (empty).
+        blocks_schema.update(counts[0])
+    elif counts:
         blocks_schema["allOf"] = counts
-    definitions.update(walker.shared_definitions())
     summary = {"type": "string"}
     if channel.requires_summary:
         summary["minLength"] = 1
+    alternate = {
+        "title": "Alternate",
+        "type": "object",
+        "description": "The same article in another locale of this channel.",
+        "required": ["locale", "url", "path"],
+        "additionalProperties": False,
+        "properties": {
+            "locale": ref("Locale"),
+            "url": {"type": "string", "format": "uri"},
+            "path": RELATIVE_PATH,
+        },
+    }
     return {
-        "title": f"Article ({channel.name})",
+        "title": "Article",
+        "description": f"One article in one locale, as channel {channel.name!r} receives it.",
         "type": "object",
         "additionalProperties": False,
         "required": [
@@ -135,7 +167,7 @@ def article_schema(channel: Channel) -> dict[str, Any]:
                 "format": "uuid",
                 "description": "The translation key: the same in every locale of the article.",
             },
-            "locale": {"enum": list(channel.locales)},
+            "locale": ref("Locale"),
             "slug": {"type": "string", "pattern": SLUG_PATTERN},
             "title": {"type": "string", "minLength": 1},
             "summary": summary,
@@ -143,73 +175,82 @@ def article_schema(channel: Channel) -> dict[str, Any]:
             "alternates": {
                 "type": "array",
                 "description": "The same article in this channel's other locales.",
-                "items": {
-                    "type": "object",
-                    "required": ["locale", "url", "path"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "locale": {"enum": list(channel.locales)},
-                        "url": {"type": "string", "format": "uri"},
-                        "path": RELATIVE_PATH,
-                    },
-                },
+                "items": ref("Alternate"),
             },
             "first_published_at": TIMESTAMP,
             "last_published_at": OPTIONAL_TIMESTAMP,
             "revision": {"type": ["integer", "null"]},
-            "translation": _translation_schema(),
-            "fallback": _fallback_schema(),
+            "translation": ref("Translation"),
+            "fallback": FALLBACK_OR_NULL,
             "blocks": blocks_schema,
         },
-        "$defs": definitions,
+        "$defs": {
+            "Locale": _locale_schema(channel),
+            "Alternate": alternate,
+            **_status_definitions(),
+            **walker.definitions,
+        },
     }
+
+
+def _locale_schema(channel: Channel) -> dict[str, Any]:
+    return {"title": "Locale", "enum": list(channel.locales)}
 
 
 def index_schema(channel: Channel) -> dict[str, Any]:
     """Every article of one locale: ``<locale>/index.json``."""
+    entry = {
+        "title": "IndexEntry",
+        "type": "object",
+        "description": "One article of the locale; sha256 is its document's.",
+        "required": [
+            "id",
+            "slug",
+            "title",
+            "summary",
+            "url",
+            "path",
+            "sha256",
+            "last_published_at",
+            "revision",
+            "translation",
+            "fallback",
+        ],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "string", "format": "uuid"},
+            "slug": {"type": "string", "pattern": SLUG_PATTERN},
+            "title": {"type": "string"},
+            "summary": {"type": "string"},
+            "url": {"type": "string", "format": "uri"},
+            "path": RELATIVE_PATH,
+            "sha256": SHA256,
+            "last_published_at": OPTIONAL_TIMESTAMP,
+            "revision": {"type": ["integer", "null"]},
+            "translation": ref("Translation"),
+            "fallback": FALLBACK_OR_NULL,
+        },
+    }
     return {
-        "title": f"Locale index ({channel.name})",
+        "title": "LocaleIndex",
+        "description": f"Every article of one locale of channel {channel.name!r}.",
         "type": "object",
         "required": ["schema_version", "channel", "locale", "articles"],
         "additionalProperties": False,
         "properties": {
             "schema_version": {"const": SCHEMA_VERSION},
             "channel": {"const": channel.name},
-            "locale": {"enum": list(channel.locales)},
+            "locale": ref("Locale"),
             "articles": {
                 "type": "array",
                 "description": "Sorted by slug.",
-                "items": {
-                    "type": "object",
-                    "required": [
-                        "id",
-                        "slug",
-                        "title",
-                        "summary",
-                        "url",
-                        "path",
-                        "sha256",
-                        "last_published_at",
-                        "revision",
-                        "translation",
-                        "fallback",
-                    ],
-                    "additionalProperties": False,
-                    "properties": {
-                        "id": {"type": "string", "format": "uuid"},
-                        "slug": {"type": "string", "pattern": SLUG_PATTERN},
-                        "title": {"type": "string"},
-                        "summary": {"type": "string"},
-                        "url": {"type": "string", "format": "uri"},
-                        "path": RELATIVE_PATH,
-                        "sha256": SHA256,
-                        "last_published_at": OPTIONAL_TIMESTAMP,
-                        "revision": {"type": ["integer", "null"]},
-                        "translation": _translation_schema(),
-                        "fallback": _fallback_schema(),
-                    },
-                },
+                "items": ref("IndexEntry"),
             },
+        },
+        "$defs": {
+            "Locale": _locale_schema(channel),
+            "IndexEntry": entry,
+            **_status_definitions(),
         },
     }
 
@@ -217,7 +258,8 @@ def index_schema(channel: Channel) -> dict[str, Any]:
 def manifest_schema(channel: Channel) -> dict[str, Any]:
     """The channel's table of contents: ``manifest.json``."""
     return {
-        "title": f"Manifest ({channel.name})",
+        "title": "Manifest",
+        "description": f"The table of contents of channel {channel.name!r}'s export.",
         "type": "object",
         "required": [
             "schema_version",
@@ -233,17 +275,22 @@ def manifest_schema(channel: Channel) -> dict[str, Any]:
             "channel": {"const": channel.name},
             "sequence": {"type": "integer", "minimum": 1},
             "generated_at": TIMESTAMP,
-            "locales": {"type": "array", "items": {"enum": list(channel.locales)}},
+            "locales": {"type": "array", "items": ref("Locale")},
             "files": {
                 "type": "object",
-                "description": "Every file of the export except manifest.json itself.",
+                "description": "Every file of the export except manifest.json itself, by path.",
                 "propertyNames": RELATIVE_PATH,
-                "additionalProperties": {
-                    "type": "object",
-                    "required": ["sha256", "size"],
-                    "additionalProperties": False,
-                    "properties": {"sha256": SHA256, "size": {"type": "integer", "minimum": 0}},
-                },
+                "additionalProperties": ref("ManifestFile"),
+            },
+        },
+        "$defs": {
+            "Locale": _locale_schema(channel),
+            "ManifestFile": {
+                "title": "ManifestFile",
+                "type": "object",
+                "required": ["sha256", "size"],
+                "additionalProperties": False,
+                "properties": {"sha256": SHA256, "size": {"type": "integer", "minimum": 0}},
             },
         },
     }
@@ -260,12 +307,15 @@ def changes_schema(channel: Channel) -> dict[str, Any]:
         "at": TIMESTAMP,
     }
     upsert = {
+        "title": "UpsertEntry",
         "type": "object",
+        "description": "The document at path is new or changed.",
         "required": ["sequence", "action", "path", "id", "locale", "slug", "sha256", "at"],
         "additionalProperties": False,
         "properties": {**common, "action": {"const": "upsert"}, "sha256": SHA256},
     }
     delete = {
+        "title": "DeleteEntry",
         "type": "object",
         "description": "A tombstone: the document at path is gone.",
         "required": ["sequence", "action", "path", "id", "locale", "slug", "at"],
@@ -273,7 +323,9 @@ def changes_schema(channel: Channel) -> dict[str, Any]:
         "properties": {**common, "action": {"const": "delete"}},
     }
     return {
-        "title": f"Change journal ({channel.name})",
+        "title": "ChangeJournal",
+        "description": f"The change journal of channel {channel.name!r} (changes.json), and "
+        "the delta feed's answer.",
         "type": "object",
         "required": ["schema_version", "channel", "sequence", "compacted_through", "entries"],
         "additionalProperties": False,
@@ -294,7 +346,8 @@ def changes_schema(channel: Channel) -> dict[str, Any]:
             "entries": {
                 "type": "array",
                 "description": "Ascending by sequence; only the latest entry per path.",
-                "items": {"oneOf": [upsert, delete]},
+                "items": {"oneOf": [ref("UpsertEntry"), ref("DeleteEntry")]},
             },
         },
+        "$defs": {"UpsertEntry": upsert, "DeleteEntry": delete},
     }

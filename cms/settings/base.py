@@ -19,10 +19,12 @@ INSTALLED_APPS = [
     "cms.compliance",
     "cms.lifecycle",
     "cms.publishing",
+    "cms.delivery",
     "cms.editorial",
     "django_tasks_db",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
+    "wagtail.contrib.frontend_cache",
     "wagtail.contrib.redirects",
     "wagtail.contrib.simple_translation",
     "wagtail.locales",
@@ -183,8 +185,21 @@ SCHEDULE_INTERVAL_SECONDS = 60
 # Background tasks. "default" is Wagtail's own queue (reference index updates), run inline as
 # Wagtail ships it; Wagtail uses the django-tasks backport, which reads this same setting.
 # "exports" is ours: re-exporting after a publish runs in a database-backed worker
-# (manage.py db_worker --backend exports --queue-name exports) so editors never wait.
+# (manage.py db_worker --backend exports --queue-name exports) so editors never wait; the same
+# worker sends the webhooks and CDN purges that follow a published export (cms.delivery).
 TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
     "exports": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["exports"]},
 }
+
+# Webhooks (cms.delivery; docs/webhooks.md). Endpoints are configured per channel in
+# EXPORT_CHANNELS_FILE. A failed POST is tried again after each of these delays (seconds):
+# about 9 hours in all, then the delivery is marked failed in the admin.
+WEBHOOK_RETRY_DELAYS: list[int] = [30, 120, 600, 3600, 7200, 21600]
+WEBHOOK_TIMEOUT_SECONDS = 10
+# A run that changed more documents lists none of them in its webhook (truncated: true).
+WEBHOOK_MAX_PATHS = 500
+# Delivered and failed deliveries are kept this long for the admin, then dropped.
+WEBHOOK_DELIVERY_RETENTION_DAYS = 30
+# CDN purges after each published export (cms.delivery.cdn) go through Wagtail's frontend cache
+# backends: set WAGTAILFRONTENDCACHE (Cloudflare, CloudFront, …) as Wagtail documents it.

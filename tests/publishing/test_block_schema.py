@@ -11,51 +11,86 @@ from cms.publishing.errors import ExportError
 BODY = ArticleBodyBlock()
 
 
-def value_schema(block_type: str, rich_text: str = "html") -> dict:
+def definitions(block_type: str, rich_text: str = "html") -> dict:
+    """The named types defined by walking one body block (its value is ``Pascal(type)``)."""
     with translation.override("en"):
-        return BlockSchemas(rich_text).value(BODY.child_blocks[block_type])
+        walker = BlockSchemas(rich_text)
+        walker.stream_child(block_type, BODY.child_blocks[block_type])
+    return walker.definitions
 
 
 def test_structs_lists_strings_choices_and_integers_follow_their_blocks():
-    rows = value_schema("thread_types")["properties"]["rows"]
+    types = definitions("thread_types")
+    assert types["ThreadTypesBlock"]["properties"]["value"] == {"$ref": "#/$defs/ThreadTypes"}
+    assert types["ThreadTypesBlock"]["properties"]["type"] == {"const": "thread_types"}
+    rows = types["ThreadTypes"]["properties"]["rows"]
     assert rows["type"] == "array"
     assert rows["minItems"] == 1
-    row = rows["items"]
+    assert rows["items"] == {"$ref": "#/$defs/ThreadTypeRow"}
+    row = types["ThreadTypeRow"]
+    assert row["title"] == "ThreadTypeRow"
     assert row["required"] == ["name", "purpose"]
     assert row["additionalProperties"] is False
     fields = row["properties"]
     assert fields["name"] == {
-        "title": "Thread name",
+        "description": "Thread name",
         "type": "string",
         "maxLength": 120,
         "minLength": 1,
     }
-    assert fields["material"]["enum"] == ["PDO", "PLLA", "PCL", "PLGA", "other", "", None]
+    # An optional choice: the named enum, or not chosen ("" as stored, or null).
+    assert fields["material"] == {
+        "description": "Material",
+        "anyOf": [{"$ref": "#/$defs/ThreadTypeRowMaterial"}, {"const": ""}, {"type": "null"}],
+    }
+    assert types["ThreadTypeRowMaterial"] == {
+        "title": "ThreadTypeRowMaterial",
+        "enum": ["PDO", "PLLA", "PCL", "PLGA", "other"],
+    }
     assert fields["absorption_months_min"] == {
-        "title": "Absorbed after at least (months)",
-        "description": "A number; channels render it in each language. Leave empty if unknown.",
+        "description": "Absorbed after at least (months). A number; channels render it in "
+        "each language. Leave empty if unknown.",
         "type": ["integer", "null"],
         "minimum": 0,
         "maximum": 120,
     }
-    assert fields["notes"] == {"title": "Notes", "type": "string"}
+    assert fields["notes"] == {"description": "Notes", "type": "string"}
+
+
+def test_type_names_are_unique_pascal_case_and_titles_name_only_types():
+    with translation.override("en"):
+        walker = BlockSchemas("text")
+        for name, child in BODY.child_blocks.items():
+            walker.stream_child(name, child)
+    for key, definition in walker.definitions.items():
+        assert key.isalpha() and key[0].isupper(), key
+        assert definition["title"] == key
+        for field in definition.get("properties", {}).values():
+            assert "title" not in field
+    assert {"IntroBlock", "Intro", "ComparisonRow", "SideEffectItem", "RichTextLink"} <= set(
+        walker.definitions
+    )
 
 
 def test_rich_text_takes_the_channels_delivery_shape():
-    assert value_schema("intro")["properties"]["text"] == {
-        "title": "Lead text",
-        "description": "Two to five sentences that tell readers what the article answers.",
+    intro = definitions("intro")["Intro"]["properties"]["text"]
+    assert intro == {
+        "description": "Lead text. Two to five sentences that tell readers what the article "
+        "answers.",
         "type": "string",
         "contentMediaType": "text/html",
         "minLength": 1,
     }
-    text = value_schema("intro", "text")["properties"]["text"]
-    assert text["$ref"] == "#/$defs/rich_text"
-    assert text["minItems"] == 1
-    optional = value_schema("side_effects", "text")["properties"]["intro"]
-    assert "minItems" not in optional
-    assert "rich_text" in BlockSchemas("text").shared_definitions()
-    assert BlockSchemas("html").shared_definitions() == {}
+    text_types = definitions("side_effects", "text")
+    assert definitions("intro", "text")["Intro"]["properties"]["text"] == {
+        "$ref": "#/$defs/RichTextRequired"
+    }
+    assert text_types["SideEffects"]["properties"]["intro"] == {"$ref": "#/$defs/RichText"}
+    assert text_types["RichTextRequired"]["minItems"] == 1
+    assert "minItems" not in text_types["RichText"]
+    link = text_types["RichTextLink"]
+    assert link["required"] == ["text", "href", "start", "end"]
+    assert "RichText" not in definitions("side_effects", "html")
 
 
 def test_a_block_without_a_mapping_is_an_error_not_a_loose_schema():

@@ -167,7 +167,12 @@ def test_internal_links_point_at_the_readers_locale(bilingual, ko_home, export_r
             "type": "paragraph",
             "text": "See thread lifting.",
             "links": [
-                {"text": "thread lifting", "href": "http://127.0.0.1:8000/en/thread-lifting/"}
+                {
+                    "text": "thread lifting",
+                    "href": "http://127.0.0.1:8000/en/thread-lifting/",
+                    "start": 4,
+                    "end": 18,
+                }
             ],
         }
     ]

@@ -74,7 +74,9 @@ def test_text_delivery_has_paragraphs_lists_and_link_targets(resolve):
         {
             "type": "paragraph",
             "text": "Read the FAQ & call.",
-            "links": [{"text": "FAQ", "href": "https://clinic.example/en/faq/"}],
+            "links": [
+                {"text": "FAQ", "href": "https://clinic.example/en/faq/", "start": 9, "end": 12}
+            ],
         },
         {
             "type": "list",
@@ -86,6 +88,34 @@ def test_text_delivery_has_paragraphs_lists_and_link_targets(resolve):
             ],
         },
     ]
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<p>FAQ first, then  <a linktype="page" id="7"> the FAQ </a>, FAQ.</p>',
+        '<p>  <a linktype="page" id="7">FAQ</a> and <a href="https://e.org/">e<br/>org</a></p>',
+        '<ul><li> 한국어 😀 <a linktype="page" id="7">자주 묻는 질문</a>입니다 </li></ul>',
+        '<p>A <a linktype="page" id="99">gone</a> <a linktype="page" id="7">FAQ</a></p>',
+    ],
+)
+def test_each_link_says_where_its_text_is(resolve, html):
+    nodes = to_text(html, resolve)
+    texts = [node] if (node := nodes[0])["type"] == "paragraph" else node["items"]
+    links = [(text["text"], link) for text in texts for link in text["links"]]
+    assert links
+    for text, link in links:
+        assert text[link["start"] : link["end"]] == link["text"]
+    parser = TextParser(resolve)
+    parser.feed(html)
+    parser.close()
+    assert parser.finish() == nodes
+
+
+def test_the_link_of_a_repeated_phrase_is_the_one_linked(resolve):
+    html = '<p>FAQ first, then <a linktype="page" id="7">FAQ</a>.</p>'
+    [paragraph] = to_text(html, resolve)
+    assert paragraph["links"][0]["start"] == len("FAQ first, then ")
 
 
 def test_text_delivery_carries_no_markup_and_drops_dead_links(resolve):
