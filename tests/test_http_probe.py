@@ -82,7 +82,7 @@ def server(django_db_blocker):
 
 
 @pytest.fixture
-def site_with_exports(transactional_db, export_root, settings, tmp_path):
+def site_with_exports(export_root, settings, tmp_path):
     from cms.articles.seeding import seed_demo
 
     settings.TRANSLATION_CATALOG_DIR = tmp_path / "locale-unused"
@@ -104,6 +104,9 @@ def send(server, method: str, path: str) -> http.client.HTTPResponse:
         connection.close()
 
 
+# Committed data the server thread can read, and Wagtail's root page put back afterwards (a
+# transactional test empties the database).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_no_hostile_request_gets_a_server_error(server, site_with_exports):
     failures = []
     sent = 0

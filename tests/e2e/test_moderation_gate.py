@@ -44,7 +44,7 @@ def submitted(live_db):
 
 
 def test_a_moderators_approval_of_an_article_with_errors_is_refused_with_the_findings(
-    tab, screenshot, korean_editor, submitted
+    submitted, tab, screenshot, korean_editor
 ):
     log_in(tab, korean_editor)
     tab.goto(f"/admin/pages/{submitted.pk}/edit/")
@@ -65,7 +65,7 @@ def test_a_moderators_approval_of_an_article_with_errors_is_refused_with_the_fin
 
 
 def test_an_approval_from_the_dashboard_is_refused_by_the_gate(
-    tab, screenshot, korean_editor, submitted
+    submitted, tab, screenshot, korean_editor
 ):
     """The dashboard's approve button skips the editor's form: the publish gate answers."""
     log_in(tab, korean_editor)

@@ -35,6 +35,10 @@ def test_an_article_just_published_is_pending_until_the_export_runs(korean_home,
     states = states_of(page)
     assert states[("web", "ko")].state == "live"
     assert states[("app", "ko")].state == "live"
+    # Untranslated: web serves the Korean text as a marked fallback; partner skips it.
+    assert states[("web", "en")].state == "live"
+    assert "원문(한국어)" in states[("web", "en")].reasons[0]
+    assert states[("partner", "en")].state == "not_published"
     page.refresh_from_db()
     assert states[("web", "ko")].revision == page.live_revision_id
 
