@@ -6,6 +6,7 @@ of every step land in ``test-artifacts/e2e/<test name>/``.
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -33,18 +34,31 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
 PASSWORD = "e2e-password"  # a throwaway user in the test database
 
 
+def flush(alias: str, attempts: int = 5) -> None:
+    """Empty the database, waiting out a live-server request still finishing on the shared
+    in-memory SQLite connection ("database table is locked")."""
+    for attempt in range(attempts):
+        try:
+            call_command(
+                "flush",
+                database=alias,
+                interactive=False,
+                inhibit_post_migrate=True,
+                reset_sequences=False,
+                verbosity=0,
+            )
+            return
+        except Exception as exc:
+            if "locked" not in str(exc.__cause__ or exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.5 * (attempt + 1))
+
+
 def restore(contents: dict[str, str]) -> None:
     """Empty the database and load what the migrations had put in it."""
     for alias, data in contents.items():
         # Sequences keep counting: the restored rows keep their ids, new rows must not reuse them.
-        call_command(
-            "flush",
-            database=alias,
-            interactive=False,
-            inhibit_post_migrate=True,
-            reset_sequences=False,
-            verbosity=0,
-        )
+        flush(alias)
         # Content types first: building some Wagtail objects (tasks, workflows) looks up their
         # content type and would create it, under a new id, if it were not there yet.
         ContentType.objects.clear_cache()
