@@ -3,6 +3,19 @@
 import pytest
 
 
+def log_in_superuser(client, language: str, username: str = "editor"):
+    """Log ``client`` in as a new superuser whose admin speaks ``language``; returns the user."""
+    from django.contrib.auth import get_user_model
+    from wagtail.users.models import UserProfile
+
+    user = get_user_model().objects.create_superuser(username, f"{username}@example.com", "pw")
+    profile = UserProfile.get_for_user(user)
+    profile.preferred_language = language
+    profile.save()
+    client.force_login(user)
+    return user
+
+
 @pytest.fixture
 def seeded(db):
     """The demo site with both seed articles as published Korean source pages."""

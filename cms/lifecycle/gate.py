@@ -95,34 +95,22 @@ def _stored_state(page: ArticlePage) -> tuple[bool, int | None] | None:
     """(live, live_revision_id) as stored, or None for a page not saved yet."""
     if page.pk is None:
         return None
-    row = ArticlePage.objects.filter(pk=page.pk).values_list("live", "live_revision_id").first()
-    return row
-
-
-def going_live(page: ArticlePage, update_fields: Sequence[str] | None) -> bool:
-    """Whether this save makes (new) content of ``page`` live."""
-    if not page.live:
-        return False
-    if update_fields is not None and not {"live", "live_revision"} & set(update_fields):
-        # Wagtail's own bookkeeping saves (latest revision, draft title, locks) of a live page.
-        return False
-    stored = _stored_state(page)
-    if stored is None:
-        return True
-    was_live, live_revision_id = stored
-    return not was_live or page.live_revision_id != live_revision_id
+    return ArticlePage.objects.filter(pk=page.pk).values_list("live", "live_revision_id").first()
 
 
 def _check_before_save(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
-    if raw or not isinstance(instance, ArticlePage):
+    if raw or not isinstance(instance, ArticlePage) or not instance.live:
         return
-    if not going_live(instance, update_fields):
-        return
+    if update_fields is not None and not {"live", "live_revision"} & set(update_fields):
+        return  # Wagtail's own bookkeeping saves (latest revision, draft title, locks)
+    stored = _stored_state(instance)
+    if stored == (True, instance.live_revision_id):
+        return  # already live as it is: nothing new goes live
     errors = _errors_or_refusal(instance)
     if not errors:
         return
     findings = "; ".join(finding_summary(finding) for finding in errors)
-    if _stored_state(instance) is None:
+    if stored is None:
         instance.live = False
         instance.has_unpublished_changes = True
         logger.warning(
@@ -159,10 +147,11 @@ def record_refusal(refusal: PublishRefused, *, user=None, route: str = "") -> No
     from wagtail.log_actions import log
 
     page = refusal.page
-    if page.pk is None or not ArticlePage.objects.filter(pk=page.pk).exists():
+    stored_page = ArticlePage.objects.filter(pk=page.pk).first() if page.pk else None
+    if stored_page is None:
         return
     log(
-        instance=ArticlePage.objects.get(pk=page.pk),
+        instance=stored_page,
         action=REFUSAL_LOG_ACTION,
         user=user if getattr(user, "is_authenticated", False) else None,
         data={

@@ -32,31 +32,28 @@ class DocumentState:
     fallback: bool = False  # the document carries the source text in place of a translation
 
 
+def _state_of(row: ExportedDocument) -> DocumentState:
+    entry = json.loads(row.entry) if row.entry else {}
+    return DocumentState(
+        row.channel,
+        row.locale,
+        row.translation_key,
+        row.page_id,
+        row.path,
+        row.sha256,
+        row.sequence,
+        row.state,
+        row.reason,
+        row.updated_at,
+        revision=entry.get("revision"),
+        fallback=bool(entry.get("fallback")),
+    )
+
+
 def document_states(page: Page) -> list[DocumentState]:
     """Every channel's document of ``page``'s article (all its locales), by channel and locale."""
-    rows = ExportedDocument.objects.filter(translation_key=str(page.translation_key)).order_by(
-        "channel", "locale"
-    )
-    states = []
-    for row in rows:
-        entry = json.loads(row.entry) if row.entry else {}
-        states.append(
-            DocumentState(
-                row.channel,
-                row.locale,
-                row.translation_key,
-                row.page_id,
-                row.path,
-                row.sha256,
-                row.sequence,
-                row.state,
-                row.reason,
-                row.updated_at,
-                revision=entry.get("revision"),
-                fallback=bool(entry.get("fallback")),
-            )
-        )
-    return states
+    rows = ExportedDocument.objects.filter(translation_key=str(page.translation_key))
+    return [_state_of(row) for row in rows.order_by("channel", "locale")]
 
 
 def withheld_documents(channel: str | None = None) -> list[DocumentState]:
@@ -64,21 +61,7 @@ def withheld_documents(channel: str | None = None) -> list[DocumentState]:
     rows = ExportedDocument.objects.exclude(state=ExportedDocument.LIVE)
     if channel:
         rows = rows.filter(channel=channel)
-    return [
-        DocumentState(
-            row.channel,
-            row.locale,
-            row.translation_key,
-            row.page_id,
-            row.path,
-            row.sha256,
-            row.sequence,
-            row.state,
-            row.reason,
-            row.updated_at,
-        )
-        for row in rows.order_by("channel", "locale", "path")
-    ]
+    return [_state_of(row) for row in rows.order_by("channel", "locale", "path")]
 
 
 def last_run_at(channel: str | None = None) -> datetime | None:

@@ -2,8 +2,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
-from wagtail.users.models import UserProfile
+
+from tests.conftest import log_in_superuser
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -11,11 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def admin_client(client, db):
     """A logged-in superuser whose admin speaks Korean."""
-    user = get_user_model().objects.create_superuser("editor", "editor@example.com", "pw")
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "ko"
-    profile.save()
-    client.force_login(user)
+    log_in_superuser(client, "ko")
     return client
 
 

@@ -1,11 +1,10 @@
 """Articles at each stage of going live, and the people who press the buttons."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from wagtail.users.models import UserProfile
 
 from cms.home.models import HomePage
 from tests.articles.factories import block, make_article, minimal_body
+from tests.conftest import log_in_superuser
 
 COMPLIANT = "<p>보습 관리 안내입니다.</p>"
 BREAKING = "<p>부작용 없는 최고의 시술입니다.</p>"
@@ -36,17 +35,8 @@ def breaking_draft(article):
     return draft.save_revision()
 
 
-def korean_admin(client, username: str = "editor"):
-    user = get_user_model().objects.create_superuser(username, f"{username}@example.com", "pw")
-    profile = UserProfile.get_for_user(user)
-    profile.preferred_language = "ko"
-    profile.save()
-    client.force_login(user)
-    return user
-
-
 @pytest.fixture
 def editor(client, db):
     """A logged-in superuser whose admin speaks Korean, like the clinic's."""
-    korean_admin(client)
+    log_in_superuser(client, "ko")
     return client
