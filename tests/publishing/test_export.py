@@ -389,4 +389,7 @@ def test_query_count_does_not_grow_with_the_number_of_pages(articles, ko_home, s
         model.objects.all().delete()
     large = export_queries(12, ko_home)  # 3 times the pages (plus the seed articles)
     assert large == small
-    assert small <= 70  # three channels, each read, recorded and published in a few queries
+    # Three channels, each read, recorded and published in a few queries; PostgreSQL adds the
+    # run's advisory lock and unlock (SQLite's run lock is a file, not a query).
+    advisory_lock = 2 if connection.vendor == "postgresql" else 0
+    assert small <= 70 + advisory_lock
